@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+// ClarifyCoder — clarification-aware fine-tuning and evaluation of code LLMs, in Swift.
+// The targets follow the layering of DESIGN.md: lower layers never import higher ones.
+import PackageDescription
+
+/// Flags for numeric code. `-march=x86-64-v3` gives Swift SIMD code AVX2/FMA/F16C (without it
+/// `addProduct` becomes a library call per lane); `-Ounchecked` only matters in release.
+let numericSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ClarifyCoder",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "clarifycoder", targets: ["clarifycoder"]),
+        .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Layer 0
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "ClarifyCore"),
+        // Layer 6: the CLI only.
+        .executableTarget(
+            name: "clarifycoder",
+            dependencies: [
+                "ClarifyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+    ]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+import ClarifyCore
+
+@main
+struct ClarifyCoderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clarifycoder",
+        abstract: "Make code language models ask before they code when a request is unclear.",
+        version: "0.1.0",
+        subcommands: []
+    )
+}
