@@ -34,7 +34,8 @@ public enum ChatTemplate: Sendable, Equatable {
         case "qwen2", "qwen": self = .chatML(defaultSystemPrompt: "You are a helpful assistant.")
         case "llama3", "llama-3": self = .llama3(bosToken: "<|begin_of_text|>")
         case "deepseek-coder", "deepseek":
-            self = .deepSeekCoder(bosToken: "<｜begin▁of▁sentence｜>", defaultSystemPrompt: Self.deepSeekCoderSystemPrompt)
+            self = .deepSeekCoder(
+                bosToken: "<｜begin▁of▁sentence｜>", defaultSystemPrompt: Self.deepSeekCoderSystemPrompt)
         default: return nil
         }
     }

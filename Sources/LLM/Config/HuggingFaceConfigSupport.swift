@@ -35,15 +35,19 @@ struct RopeScalingJSON: Codable, Sendable, Equatable {
     var originalMaxPositionEmbeddings: Int?
 
     enum CodingKeys: String, CodingKey {
-        case ropeTheta = "rope_theta", ropeType = "rope_type", type, factor
-        case lowFreqFactor = "low_freq_factor", highFreqFactor = "high_freq_factor"
+        case ropeTheta = "rope_theta"
+        case ropeType = "rope_type"
+        case type, factor
+        case lowFreqFactor = "low_freq_factor"
+        case highFreqFactor = "high_freq_factor"
         case originalMaxPositionEmbeddings = "original_max_position_embeddings"
     }
 
     func resolved(file: String) throws -> RopeScaling? {
         let kind = ropeType ?? type ?? "default"
         func missing(_ field: String) -> ModelFileError {
-            ModelFileError(.invalidValue, file: file, location: "rope_scaling.\(field)", "required for rope_type \(kind)")
+            ModelFileError(
+                .invalidValue, file: file, location: "rope_scaling.\(field)", "required for rope_type \(kind)")
         }
         switch kind {
         case "default": return nil
@@ -52,7 +56,9 @@ struct RopeScalingJSON: Codable, Sendable, Equatable {
             return .linear(factor: factor)
         case "llama3":
             guard let factor else { throw missing("factor") }
-            guard let original = originalMaxPositionEmbeddings else { throw missing("original_max_position_embeddings") }
+            guard let original = originalMaxPositionEmbeddings else {
+                throw missing("original_max_position_embeddings")
+            }
             return .llama3(
                 factor: factor, lowFrequencyFactor: lowFreqFactor ?? 1, highFrequencyFactor: highFreqFactor ?? 4,
                 originalMaxPositions: original)

@@ -28,14 +28,25 @@ public struct LlamaConfig: Decodable, Sendable, Equatable {
     var eosTokenID: TokenIDList?
 
     enum CodingKeys: String, CodingKey {
-        case modelType = "model_type", vocabSize = "vocab_size", hiddenSize = "hidden_size"
-        case intermediateSize = "intermediate_size", numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads", numKeyValueHeads = "num_key_value_heads"
-        case headDim = "head_dim", hiddenAct = "hidden_act", maxPositionEmbeddings = "max_position_embeddings"
-        case rmsNormEps = "rms_norm_eps", ropeTheta = "rope_theta", ropeScaling = "rope_scaling"
+        case modelType = "model_type"
+        case vocabSize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers"
+        case numAttentionHeads = "num_attention_heads"
+        case numKeyValueHeads = "num_key_value_heads"
+        case headDim = "head_dim"
+        case hiddenAct = "hidden_act"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case rmsNormEps = "rms_norm_eps"
+        case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case ropeParameters = "rope_parameters"
-        case tieWordEmbeddings = "tie_word_embeddings", attentionBias = "attention_bias", mlpBias = "mlp_bias"
-        case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id"
+        case tieWordEmbeddings = "tie_word_embeddings"
+        case attentionBias = "attention_bias"
+        case mlpBias = "mlp_bias"
+        case bosTokenID = "bos_token_id"
+        case eosTokenID = "eos_token_id"
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,10 +76,12 @@ public struct LlamaConfig: Decodable, Sendable, Equatable {
     /// The normalised hyper-parameters; throws naming the field when they do not fit together.
     public func transformerConfig(file: String) throws -> TransformerConfig {
         guard hiddenAct == "silu" else {
-            throw ModelFileError(.unsupportedType, file: file, location: "hidden_act", "\(hiddenAct) is not supported (silu)")
+            throw ModelFileError(
+                .unsupportedType, file: file, location: "hidden_act", "\(hiddenAct) is not supported (silu)")
         }
         let config = TransformerConfig(
-            architecture: "llama", vocabularySize: vocabSize, hiddenSize: hiddenSize, intermediateSize: intermediateSize,
+            architecture: "llama", vocabularySize: vocabSize, hiddenSize: hiddenSize,
+            intermediateSize: intermediateSize,
             layerCount: numHiddenLayers, headCount: numAttentionHeads,
             kvHeadCount: numKeyValueHeads ?? numAttentionHeads,
             headDim: headDim ?? (numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0),

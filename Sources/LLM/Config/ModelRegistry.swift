@@ -43,7 +43,8 @@ public enum ModelRegistry {
     public static func config(gguf file: GGUFFile) throws -> TransformerConfig {
         let name = file.bytes.name
         guard let arch = file.architecture else {
-            throw ModelFileError(.invalidValue, file: name, location: "key general.architecture", "required key is missing")
+            throw ModelFileError(
+                .invalidValue, file: name, location: "key general.architecture", "required key is missing")
         }
         guard supportedModelTypes.contains(arch) else {
             throw ModelFileError(
@@ -52,7 +53,8 @@ public enum ModelRegistry {
         }
         func int(_ key: String) throws -> Int {
             guard let value = file["\(arch).\(key)"] else {
-                throw ModelFileError(.invalidValue, file: name, location: "key \(arch).\(key)", "required key is missing")
+                throw ModelFileError(
+                    .invalidValue, file: name, location: "key \(arch).\(key)", "required key is missing")
             }
             guard let int = value.int else {
                 throw ModelFileError(.invalidValue, file: name, location: "key \(arch).\(key)", "must be an integer")
@@ -71,13 +73,16 @@ public enum ModelRegistry {
         let vocabulary = file["\(arch).vocab_size"]?.int ?? file["tokenizer.ggml.tokens"]?.array?.count ?? 0
         let tied = (try? file.tensor("output.weight")) == nil
         var scaling: RopeScaling?
-        if file["\(arch).rope.scaling.type"]?.string == "linear", let factor = file["\(arch).rope.scaling.factor"]?.double {
+        if file["\(arch).rope.scaling.type"]?.string == "linear",
+            let factor = file["\(arch).rope.scaling.factor"]?.double
+        {
             scaling = .linear(factor: Float(factor))
         }
         let config = TransformerConfig(
             architecture: arch == "mistral" ? "llama" : arch, vocabularySize: vocabulary, hiddenSize: hidden,
             intermediateSize: try int("feed_forward_length"), layerCount: try int("block_count"), headCount: heads,
-            kvHeadCount: try file["\(arch).attention.head_count_kv"].map { _ in try int("attention.head_count_kv") } ?? heads,
+            kvHeadCount: try file["\(arch).attention.head_count_kv"].map { _ in try int("attention.head_count_kv") }
+                ?? heads,
             headDim: try file["\(arch).attention.key_length"].map { _ in try int("attention.key_length") }
                 ?? (heads > 0 ? hidden / heads : 0),
             rmsNormEpsilon: try float("attention.layer_norm_rms_epsilon", default: 1e-5),

@@ -24,14 +24,24 @@ public struct Qwen2Config: Decodable, Sendable, Equatable {
     var eosTokenID: TokenIDList?
 
     enum CodingKeys: String, CodingKey {
-        case modelType = "model_type", vocabSize = "vocab_size", hiddenSize = "hidden_size"
-        case intermediateSize = "intermediate_size", numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads", numKeyValueHeads = "num_key_value_heads"
-        case hiddenAct = "hidden_act", maxPositionEmbeddings = "max_position_embeddings"
-        case rmsNormEps = "rms_norm_eps", ropeTheta = "rope_theta", ropeScaling = "rope_scaling"
+        case modelType = "model_type"
+        case vocabSize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers"
+        case numAttentionHeads = "num_attention_heads"
+        case numKeyValueHeads = "num_key_value_heads"
+        case hiddenAct = "hidden_act"
+        case maxPositionEmbeddings = "max_position_embeddings"
+        case rmsNormEps = "rms_norm_eps"
+        case ropeTheta = "rope_theta"
+        case ropeScaling = "rope_scaling"
         case ropeParameters = "rope_parameters"
-        case tieWordEmbeddings = "tie_word_embeddings", useSlidingWindow = "use_sliding_window"
-        case slidingWindow = "sliding_window", bosTokenID = "bos_token_id", eosTokenID = "eos_token_id"
+        case tieWordEmbeddings = "tie_word_embeddings"
+        case useSlidingWindow = "use_sliding_window"
+        case slidingWindow = "sliding_window"
+        case bosTokenID = "bos_token_id"
+        case eosTokenID = "eos_token_id"
     }
 
     public init(from decoder: Decoder) throws {
@@ -59,14 +69,17 @@ public struct Qwen2Config: Decodable, Sendable, Equatable {
 
     public func transformerConfig(file: String) throws -> TransformerConfig {
         guard hiddenAct == "silu" else {
-            throw ModelFileError(.unsupportedType, file: file, location: "hidden_act", "\(hiddenAct) is not supported (silu)")
+            throw ModelFileError(
+                .unsupportedType, file: file, location: "hidden_act", "\(hiddenAct) is not supported (silu)")
         }
         guard !useSlidingWindow else {
             throw ModelFileError(
-                .unsupportedType, file: file, location: "use_sliding_window", "sliding-window attention is not supported")
+                .unsupportedType, file: file, location: "use_sliding_window",
+                "sliding-window attention is not supported")
         }
         let config = TransformerConfig(
-            architecture: "qwen2", vocabularySize: vocabSize, hiddenSize: hiddenSize, intermediateSize: intermediateSize,
+            architecture: "qwen2", vocabularySize: vocabSize, hiddenSize: hiddenSize,
+            intermediateSize: intermediateSize,
             layerCount: numHiddenLayers, headCount: numAttentionHeads, kvHeadCount: numKeyValueHeads,
             headDim: numAttentionHeads > 0 ? hiddenSize / numAttentionHeads : 0, rmsNormEpsilon: rmsNormEps,
             ropeTheta: ropeTheta, ropeScaling: try ropeScaling?.resolved(file: file),

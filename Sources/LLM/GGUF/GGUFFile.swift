@@ -52,10 +52,12 @@ public struct GGUFFile: Sendable {
         let keyCount = try cursor.read(UInt64.self, for: "metadata count")
         // A key/value pair takes at least 13 bytes, a tensor info at least 24: reject counts the file cannot hold.
         guard keyCount <= UInt64(cursor.remaining / 13) else {
-            throw cursor.error(.invalidValue, at: "offset 16", "metadata count \(keyCount) exceeds what the file can hold")
+            throw cursor.error(
+                .invalidValue, at: "offset 16", "metadata count \(keyCount) exceeds what the file can hold")
         }
         guard tensorCount <= UInt64(cursor.remaining / 24) else {
-            throw cursor.error(.invalidValue, at: "offset 8", "tensor count \(tensorCount) exceeds what the file can hold")
+            throw cursor.error(
+                .invalidValue, at: "offset 8", "tensor count \(tensorCount) exceeds what the file can hold")
         }
 
         var keys: [String] = []
@@ -66,11 +68,13 @@ public struct GGUFFile: Sendable {
             let rawType = try cursor.read(UInt32.self, for: "type of key \(key)")
             guard let type = GGUFValueType(rawValue: rawType) else {
                 throw ModelFileError(
-                    .unsupportedType, file: bytes.name, location: "key \(key)", "unknown metadata value type \(rawType)")
+                    .unsupportedType, file: bytes.name, location: "key \(key)", "unknown metadata value type \(rawType)"
+                )
             }
             let value = try Self.readValue(type, &cursor, key: key, depth: 0)
             guard values.updateValue(value, forKey: key) == nil else {
-                throw ModelFileError(.invalidValue, file: bytes.name, location: "offset \(keyOffset)", "duplicate key \(key)")
+                throw ModelFileError(
+                    .invalidValue, file: bytes.name, location: "offset \(keyOffset)", "duplicate key \(key)")
             }
             keys.append(key)
         }
@@ -94,7 +98,8 @@ public struct GGUFFile: Sendable {
         for _ in 0..<Int(tensorCount) {
             let info = try Self.readTensorInfo(&cursor, alignment: alignment)
             guard index.updateValue(infos.count, forKey: info.name) == nil else {
-                throw ModelFileError(.invalidValue, file: bytes.name, location: "tensor \(info.name)", "duplicate tensor name")
+                throw ModelFileError(
+                    .invalidValue, file: bytes.name, location: "tensor \(info.name)", "duplicate tensor name")
             }
             infos.append(info)
         }
@@ -110,7 +115,8 @@ public struct GGUFFile: Sendable {
             guard info.offset <= dataSize else {
                 throw ModelFileError(
                     .outOfBounds, file: bytes.name, location: location,
-                    "data offset \(info.offset) is past the end of the file (data section is \(max(dataSize, 0)) bytes)")
+                    "data offset \(info.offset) is past the end of the file (data section is \(max(dataSize, 0)) bytes)"
+                )
             }
             if let size = info.byteCount, size > dataSize - info.offset {
                 throw ModelFileError(
@@ -129,19 +135,20 @@ public struct GGUFFile: Sendable {
     /// The tensor called `name`; throws naming the file when it is absent.
     public func tensor(_ name: String) throws -> GGUFTensorInfo {
         guard let i = tensorIndex[name] else {
-            throw ModelFileError(.invalidValue, file: bytes.name, location: "tensor \(name)", "no such tensor in the file")
+            throw ModelFileError(
+                .invalidValue, file: bytes.name, location: "tensor \(name)", "no such tensor in the file")
         }
         return tensors[i]
     }
 
     /// The stored bytes of a tensor, a view into the mapping (valid while this value lives).
     public func data(of info: GGUFTensorInfo) throws -> UnsafeRawBufferPointer {
-        guard let type = info.type, let size = info.byteCount else {
+        guard info.type != nil, let size = info.byteCount else {
+            let supported = GGMLType.allCases.map(\.description).joined(separator: ", ")
             throw ModelFileError(
                 .unsupportedType, file: bytes.name, location: "tensor \(info.name)",
-                "tensor type \(info.typeName) is not supported (supported: \(GGMLType.allCases.map(\.description).joined(separator: ", ")))")
+                "tensor type \(info.typeName) is not supported (supported: \(supported))")
         }
-        _ = type
         let start = dataOffset + info.offset
         return UnsafeRawBufferPointer(rebasing: bytes.buffer[start..<(start + size)])
     }

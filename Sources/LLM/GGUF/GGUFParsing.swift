@@ -9,7 +9,9 @@ extension GGUFFile {
         return try cursor.readUTF8(Int(length), for: what)
     }
 
-    static func readValue(_ type: GGUFValueType, _ cursor: inout ByteCursor, key: String, depth: Int) throws -> GGUFValue {
+    static func readValue(_ type: GGUFValueType, _ cursor: inout ByteCursor, key: String, depth: Int) throws
+        -> GGUFValue
+    {
         let what = "value of \(key)"
         switch type {
         case .uint8: return .uint8(try cursor.read(UInt8.self, for: what))
@@ -25,7 +27,8 @@ extension GGUFFile {
         case .bool:
             let byte = try cursor.read(UInt8.self, for: what)
             guard byte <= 1 else {
-                throw ModelFileError(.invalidValue, file: cursor.file, location: "key \(key)", "boolean byte is \(byte), not 0 or 1")
+                throw ModelFileError(
+                    .invalidValue, file: cursor.file, location: "key \(key)", "boolean byte is \(byte), not 0 or 1")
             }
             return .bool(byte == 1)
         case .string:
@@ -39,7 +42,8 @@ extension GGUFFile {
             let rawType = try cursor.read(UInt32.self, for: "element type of \(key)")
             guard let elementType = GGUFValueType(rawValue: rawType) else {
                 throw ModelFileError(
-                    .unsupportedType, file: cursor.file, location: "key \(key)", "unknown array element type \(rawType)")
+                    .unsupportedType, file: cursor.file, location: "key \(key)", "unknown array element type \(rawType)"
+                )
             }
             let count = try cursor.read(UInt64.self, for: "element count of \(key)")
             guard count <= UInt64(cursor.remaining / elementType.minimumSize) else {
@@ -63,7 +67,9 @@ extension GGUFFile {
             ModelFileError(.invalidValue, file: cursor.file, location: location, reason)
         }
         let rank = try cursor.read(UInt32.self, for: "rank of \(name)")
-        guard rank >= 1, rank <= UInt32(maximumRank) else { throw invalid("rank \(rank) is not between 1 and \(maximumRank)") }
+        guard rank >= 1, rank <= UInt32(maximumRank) else {
+            throw invalid("rank \(rank) is not between 1 and \(maximumRank)")
+        }
         var shape: [Int] = []
         var elements = 1
         for _ in 0..<Int(rank) {
@@ -78,7 +84,9 @@ extension GGUFFile {
         let type = GGMLType(rawValue: typeID)
         let offset = try cursor.read(UInt64.self, for: "offset of \(name)")
         guard offset <= UInt64(Int.max / 2) else { throw invalid("data offset \(offset) is absurd") }
-        guard Int(offset) % alignment == 0 else { throw invalid("data offset \(offset) is not a multiple of \(alignment)") }
+        guard Int(offset) % alignment == 0 else {
+            throw invalid("data offset \(offset) is not a multiple of \(alignment)")
+        }
         var byteCount: Int?
         if let type {
             guard shape[0] % type.blockSize == 0, let bytes = type.byteCount(elements: elements) else {

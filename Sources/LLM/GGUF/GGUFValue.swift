@@ -1,8 +1,19 @@
 /// The value types of GGUF metadata, with the numbering of the GGUF spec (`gguf_type` in
 /// llama.cpp's `gguf.h`).
 public enum GGUFValueType: UInt32, Sendable, CaseIterable {
-    case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
-    case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
+    case uint8 = 0
+    case int8 = 1
+    case uint16 = 2
+    case int16 = 3
+    case uint32 = 4
+    case int32 = 5
+    case float32 = 6
+    case bool = 7
+    case string = 8
+    case array = 9
+    case uint64 = 10
+    case int64 = 11
+    case float64 = 12
 
     /// Bytes an element occupies at least, used to reject absurd array counts before allocating.
     var minimumSize: Int {
@@ -18,8 +29,18 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable {
 
 /// One GGUF metadata value. Arrays keep their element type so empty arrays stay typed.
 public enum GGUFValue: Sendable, Equatable {
-    case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
-    case uint64(UInt64), int64(Int64), float32(Float), float64(Double), bool(Bool), string(String)
+    case uint8(UInt8)
+    case int8(Int8)
+    case uint16(UInt16)
+    case int16(Int16)
+    case uint32(UInt32)
+    case int32(Int32)
+    case uint64(UInt64)
+    case int64(Int64)
+    case float32(Float)
+    case float64(Double)
+    case bool(Bool)
+    case string(String)
     indirect case array(GGUFValueType, [GGUFValue])
 
     /// The value as an integer when it is any integer type that fits in `Int`.

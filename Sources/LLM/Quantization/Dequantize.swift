@@ -10,7 +10,8 @@ public enum Dequantize {
     public static func toFloat(_ type: GGMLType, _ raw: UnsafeRawBufferPointer, count: Int) throws -> [Float] {
         guard let needed = type.byteCount(elements: count), needed <= raw.count else {
             throw ModelFileError(
-                .truncated, file: "tensor data", "\(count) \(type) elements need more than the \(raw.count) bytes given")
+                .truncated, file: "tensor data", "\(count) \(type) elements need more than the \(raw.count) bytes given"
+            )
         }
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             if count > 0 { row(type, raw.baseAddress!, count: count, into: out.baseAddress!) }
@@ -22,11 +23,15 @@ public enum Dequantize {
     ///
     /// The unchecked building block for loaders and for matvec kernels that dequantize a row at
     /// a time; callers guarantee the sizes (`GGUFFile` validated them against the file).
-    public static func row(_ type: GGMLType, _ source: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<Float>) {
+    public static func row(
+        _ type: GGMLType, _ source: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<Float>
+    ) {
         let blocks = count / type.blockSize
         switch type {
         case .f32:
-            for i in 0..<count { out[i] = Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            for i in 0..<count {
+                out[i] = Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+            }
         case .f16:
             for i in 0..<count { out[i] = half(source, 2 * i) }
         case .bf16:

@@ -29,7 +29,10 @@ extension Dequantize {
             for group in 0..<4 {
                 let (sc0, m0) = scaleMin(scales, 2 * group)
                 let (sc1, m1) = scaleMin(scales, 2 * group + 1)
-                let d0 = d * sc0, min0 = dmin * m0, d1 = d * sc1, min1 = dmin * m1
+                let d0 = d * sc0
+                let min0 = dmin * m0
+                let d1 = d * sc1
+                let min1 = dmin * m1
                 let q = qs + 32 * group
                 let yg = y + 64 * group
                 for l in 0..<32 {
@@ -54,8 +57,12 @@ extension Dequantize {
             for group in 0..<4 {
                 let (sc0, m0) = scaleMin(scales, 2 * group)
                 let (sc1, m1) = scaleMin(scales, 2 * group + 1)
-                let d0 = d * sc0, min0 = dmin * m0, d1 = d * sc1, min1 = dmin * m1
-                let bit0 = UInt8(1) << UInt8(2 * group), bit1 = UInt8(1) << UInt8(2 * group + 1)
+                let d0 = d * sc0
+                let min0 = dmin * m0
+                let d1 = d * sc1
+                let min1 = dmin * m1
+                let bit0 = UInt8(1) << UInt8(2 * group)
+                let bit1 = UInt8(1) << UInt8(2 * group + 1)
                 let q = qs + 32 * group
                 let yg = y + 64 * group
                 for l in 0..<32 {

@@ -2,9 +2,21 @@ import Foundation
 
 /// Element types of the safetensors format, named as in its header (`"F32"`, `"BF16"`, …).
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
-    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8"
-    case bool = "BOOL", f8e4m3 = "F8_E4M3", f8e5m2 = "F8_E5M2"
+    case f64 = "F64"
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+    case i64 = "I64"
+    case i32 = "I32"
+    case i16 = "I16"
+    case i8 = "I8"
+    case u64 = "U64"
+    case u32 = "U32"
+    case u16 = "U16"
+    case u8 = "U8"
+    case bool = "BOOL"
+    case f8e4m3 = "F8_E4M3"
+    case f8e5m2 = "F8_E5M2"
 
     public var byteSize: Int {
         switch self {
@@ -60,7 +72,8 @@ public struct SafeTensorsFile: Sendable {
         var cursor = ByteCursor(bytes.buffer, file: file)
         let headerSize = try cursor.read(UInt64.self, for: "header length")
         guard headerSize <= UInt64(Self.maximumHeaderSize) else {
-            throw ModelFileError(.invalidValue, file: file, location: "offset 0", "header length \(headerSize) exceeds 100 MB")
+            throw ModelFileError(
+                .invalidValue, file: file, location: "offset 0", "header length \(headerSize) exceeds 100 MB")
         }
         let headerBytes = try cursor.readBytes(Int(headerSize), for: "JSON header")
         dataOffset = cursor.offset
@@ -79,11 +92,13 @@ public struct SafeTensorsFile: Sendable {
         for (name, value) in object {
             if name == "__metadata__" {
                 guard let entries = value as? [String: Any] else {
-                    throw ModelFileError(.invalidValue, file: file, location: "__metadata__", "must be an object of strings")
+                    throw ModelFileError(
+                        .invalidValue, file: file, location: "__metadata__", "must be an object of strings")
                 }
                 for (key, entry) in entries {
                     guard let string = entry as? String else {
-                        throw ModelFileError(.invalidValue, file: file, location: "__metadata__.\(key)", "must be a string")
+                        throw ModelFileError(
+                            .invalidValue, file: file, location: "__metadata__.\(key)", "must be a string")
                     }
                     metadata[key] = string
                 }
@@ -114,7 +129,9 @@ public struct SafeTensorsFile: Sendable {
         var shape: [Int] = []
         var elements = 1
         for dim in rawShape {
-            guard let number = dim as? NSNumber, let d = Int(exactly: number.doubleValue), d >= 0 else { throw invalid("shape holds \(dim), not a non-negative integer") }
+            guard let number = dim as? NSNumber, let d = Int(exactly: number.doubleValue), d >= 0 else {
+                throw invalid("shape holds \(dim), not a non-negative integer")
+            }
             let (product, overflow) = elements.multipliedReportingOverflow(by: d)
             guard !overflow else { throw invalid("element count overflows") }
             elements = product
@@ -139,7 +156,8 @@ public struct SafeTensorsFile: Sendable {
 
     public func tensor(_ name: String) throws -> SafeTensorInfo {
         guard let i = index[name] else {
-            throw ModelFileError(.invalidValue, file: bytes.name, location: "tensor \(name)", "no such tensor in the file")
+            throw ModelFileError(
+                .invalidValue, file: bytes.name, location: "tensor \(name)", "no such tensor in the file")
         }
         return tensors[i]
     }

@@ -36,7 +36,8 @@ public struct SafeTensorsWriter {
         var names = Set<String>()
         for entry in ordered {
             guard names.insert(entry.name).inserted else {
-                throw ModelFileError(.invalidValue, file: "safetensors writer", location: "tensor \(entry.name)", "duplicate name")
+                throw ModelFileError(
+                    .invalidValue, file: "safetensors writer", location: "tensor \(entry.name)", "duplicate name")
             }
             guard entry.dtype.isFloatConvertible else {
                 throw ModelFileError(
@@ -50,7 +51,9 @@ public struct SafeTensorsWriter {
             }
             let begin = data.count
             Self.append(entry.values, as: entry.dtype, to: &data)
-            header[entry.name] = ["dtype": entry.dtype.rawValue, "shape": entry.shape, "data_offsets": [begin, data.count]]
+            header[entry.name] = [
+                "dtype": entry.dtype.rawValue, "shape": entry.shape, "data_offsets": [begin, data.count],
+            ]
         }
         var json = [UInt8](try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
         while json.count % 8 != 0 { json.append(0x20) }

@@ -140,7 +140,9 @@ struct PreTokenizerScanner {
             }
             let cls = classes[i]
             // `[^\r\n\p{L}\p{N}]?\p{L}+`
-            if cls == Self.letter || (cls != Self.number && cls != Self.newline && i + 1 < end && classes[i + 1] == Self.letter) {
+            if cls == Self.letter
+                || (cls != Self.number && cls != Self.newline && i + 1 < end && classes[i + 1] == Self.letter)
+            {
                 var k = i + 1
                 while k < end && classes[k] == Self.letter { k += 1 }
                 emit(i, k, body)

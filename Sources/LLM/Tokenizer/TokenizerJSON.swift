@@ -36,20 +36,24 @@ struct TokenizerJSON {
             throw unsupported("model.byte_fallback", "byte-fallback (SentencePiece-style) BPE is not supported")
         }
         ignoreMerges = model["ignore_merges"] as? Bool ?? false
-        guard let vocab = model["vocab"] as? [String: Any] else { throw invalid("model.vocab", "required object is missing") }
+        guard let vocab = model["vocab"] as? [String: Any] else {
+            throw invalid("model.vocab", "required object is missing")
+        }
 
+        // Ids must be contiguous, so none can exceed the number of entries; checked before allocating.
+        let limit = vocab.count + ((root["added_tokens"] as? [Any])?.count ?? 0)
         var byID: [Int: String] = [:]
         byID.reserveCapacity(vocab.count)
         for (token, value) in vocab {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < 10_000_000 else {
+            guard let id = jsonInt(value), id >= 0, id < limit else {
                 throw invalid("model.vocab.\(token)", "must be a token id")
             }
             byID[id] = token
         }
         if let list = root["added_tokens"] as? [Any] {
             for (i, entry) in list.enumerated() {
-                guard let token = entry as? [String: Any], let id = (token["id"] as? NSNumber)?.intValue, id >= 0,
-                    id < 10_000_000, let content = token["content"] as? String, !content.isEmpty
+                guard let token = entry as? [String: Any], let id = token["id"].flatMap(jsonInt), id >= 0,
+                    id < limit, let content = token["content"] as? String, !content.isEmpty
                 else { throw invalid("added_tokens[\(i)]", "needs an id and a non-empty content") }
                 byID[id] = content
                 added.append((id, token["special"] as? Bool ?? false))
@@ -62,12 +66,16 @@ struct TokenizerJSON {
             throw invalid("model.vocab", "token ids are not contiguous: no token has id \(hole)")
         }
 
-        guard let rawMerges = model["merges"] as? [Any] else { throw invalid("model.merges", "required list is missing") }
+        guard let rawMerges = model["merges"] as? [Any] else {
+            throw invalid("model.merges", "required list is missing")
+        }
         merges.reserveCapacity(rawMerges.count)
         for (i, merge) in rawMerges.enumerated() {
             if let string = merge as? String, let space = string.firstIndex(of: " ") {
                 merges.append((String(string[..<space]), String(string[string.index(after: space)...])))
-            } else if let pair = merge as? [Any], pair.count == 2, let l = pair[0] as? String, let r = pair[1] as? String {
+            } else if let pair = merge as? [Any], pair.count == 2, let l = pair[0] as? String,
+                let r = pair[1] as? String
+            {
                 merges.append((l, r))
             } else {
                 throw invalid("model.merges[\(i)]", "must be \"left right\" or [left, right]")
@@ -93,7 +101,8 @@ struct TokenizerJSON {
             throw unsupported("pre_tokenizer", "a byte-level pre-tokenizer is required")
         }
         if byteLevel(pre, useRegex: true) { return .gpt2 }
-        if pre["type"] as? String == "Sequence", let steps = pre["pretokenizers"] as? [[String: Any]], steps.count == 2 {
+        if pre["type"] as? String == "Sequence", let steps = pre["pretokenizers"] as? [[String: Any]], steps.count == 2
+        {
             if steps[0]["type"] as? String == "Digits", steps[0]["individual_digits"] as? Bool == true,
                 byteLevel(steps[1], useRegex: true)
             {
@@ -105,9 +114,20 @@ struct TokenizerJSON {
             {
                 if pattern == PreTokenizer.llama3Pattern { return .llama3 }
                 if pattern == PreTokenizer.qwen2Pattern { return .qwen2 }
-                throw unsupported("pre_tokenizer.pretokenizers[0].pattern", "split pattern \(pattern) is not a known family")
+                throw unsupported(
+                    "pre_tokenizer.pretokenizers[0].pattern", "split pattern \(pattern) is not a known family")
             }
         }
-        throw unsupported("pre_tokenizer", "this pre-tokenizer configuration is not supported (GPT-2, Llama-3, Qwen2, SmolLM2)")
+        throw unsupported(
+            "pre_tokenizer", "this pre-tokenizer configuration is not supported (GPT-2, Llama-3, Qwen2, SmolLM2)")
     }
+}
+
+/// An integer from a JSON number, without trapping on huge or fractional values
+/// (`NSNumber.intValue` of 1e300 is not a safe conversion).
+func jsonInt(_ value: Any) -> Int? {
+    guard let number = value as? NSNumber else { return nil }
+    let double = number.doubleValue
+    guard double.rounded() == double, abs(double) < 9e15 else { return nil }
+    return Int(double)
 }

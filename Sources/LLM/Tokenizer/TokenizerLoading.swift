@@ -7,7 +7,8 @@ extension Tokenizer {
     public init(gguf file: GGUFFile) throws {
         let name = file.bytes.name
         func missing(_ key: String) -> ModelFileError {
-            ModelFileError(.invalidValue, file: name, location: "key \(key)", "required key is missing or has the wrong type")
+            ModelFileError(
+                .invalidValue, file: name, location: "key \(key)", "required key is missing or has the wrong type")
         }
         let model = file["tokenizer.ggml.model"]?.string ?? ""
         guard model == "gpt2" else {
@@ -34,7 +35,8 @@ extension Tokenizer {
         for (i, merge) in mergeStrings.enumerated() {
             guard let space = merge.firstIndex(of: " ") else {
                 throw ModelFileError(
-                    .invalidValue, file: name, location: "key tokenizer.ggml.merges[\(i)]", "\"\(merge)\" is not two tokens")
+                    .invalidValue, file: name, location: "key tokenizer.ggml.merges[\(i)]",
+                    "\"\(merge)\" is not two tokens")
             }
             merges.append((String(merge[..<space]), String(merge[merge.index(after: space)...])))
         }

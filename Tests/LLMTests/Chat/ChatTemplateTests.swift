@@ -44,6 +44,8 @@ struct ChatTemplateTests {
         #expect(ChatTemplate(named: "vicuna") == nil)
         #expect(ChatTemplate(jinja: "{{ messages[0]['content'] }}") == nil)
         let plain = ChatTemplate.chatML(defaultSystemPrompt: nil)
-        #expect(plain.render([.user("hi")], addGenerationPrompt: true) == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n")
+        #expect(
+            plain.render([.user("hi")], addGenerationPrompt: true)
+                == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n")
     }
 }

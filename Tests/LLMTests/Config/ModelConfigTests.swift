@@ -76,7 +76,9 @@ struct ModelConfigTests {
                 return "\(error)"
             }
         }
-        #expect(message(#"{"model_type":"gpt_neox"}"#)?.hasPrefix("config.json: model_type: gpt_neox is not supported") == true)
+        #expect(
+            message(#"{"model_type":"gpt_neox"}"#)?.hasPrefix("config.json: model_type: gpt_neox is not supported")
+                == true)
         #expect(message(#"{"hidden_size":8}"#) == "config.json: model_type: required field is missing")
         #expect(message(#"{"model_type":"llama","hidden_size":"big"}"#)?.hasPrefix("config.json: hidden_size:") == true)
         #expect(

@@ -96,7 +96,10 @@ struct GGUFHostileFileTests {
         b.tensorInfo("w", shape: [32, 4], type: 0, offset: 0)
         b.pad(to: 32)
         b.bytes += [UInt8](repeating: 0, count: 100)  // needs 512
-        #expect(message(b.bytes) == "hostile.gguf: tensor w: data (512 bytes at offset 0) runs past the end of the file; is it truncated?")
+        #expect(
+            message(b.bytes)
+                == "hostile.gguf: tensor w: data (512 bytes at offset 0) runs past the end of the file; is it truncated?"
+        )
 
         b = GGUFBuilder()
         b.header(tensors: 1, keys: 0)

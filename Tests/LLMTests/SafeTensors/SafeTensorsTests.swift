@@ -66,7 +66,8 @@ struct SafeTensorsTests {
         }
         #expect(
             message(file(#"{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, dataBytes: 8))
-                == "bad.safetensors: tensor w: data_offsets end 16 is past the end of the data (8 bytes); is the file truncated?")
+                == "bad.safetensors: tensor w: data_offsets end 16 is past the end of the data (8 bytes); is the file truncated?"
+        )
         #expect(
             message(file(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}"#, dataBytes: 16))?
                 .contains("span 16 bytes but shape [3] of F32 needs 12") == true)
@@ -75,7 +76,9 @@ struct SafeTensorsTests {
                 file(
                     #"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#,
                     dataBytes: 16))?.contains("overlaps") == true)
-        #expect(message(file(#"{"w":{"dtype":"Q4","shape":[4],"data_offsets":[0,4]}}"#, dataBytes: 4))?.contains("unknown dtype Q4") == true)
+        #expect(
+            message(file(#"{"w":{"dtype":"Q4","shape":[4],"data_offsets":[0,4]}}"#, dataBytes: 4))?.contains(
+                "unknown dtype Q4") == true)
         #expect(message(file(#"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, dataBytes: 4)) != nil)
         #expect(message(file("[1,2]", dataBytes: 0)) == "bad.safetensors: header: the JSON header is not an object")
         #expect(message(file("{not json", dataBytes: 0)) == "bad.safetensors: header: the JSON header does not parse")

@@ -11,7 +11,9 @@ enum Fixtures {
 
     static func path(_ relative: String) -> String { directory.appendingPathComponent(relative).path }
 
-    static func data(_ relative: String) throws -> Data { try Data(contentsOf: directory.appendingPathComponent(relative)) }
+    static func data(_ relative: String) throws -> Data {
+        try Data(contentsOf: directory.appendingPathComponent(relative))
+    }
 
     static func json<T: Decodable>(_ type: T.Type, _ relative: String) throws -> T {
         try JSONDecoder().decode(T.self, from: data(relative))
@@ -21,7 +23,8 @@ enum Fixtures {
 
     /// The embedded SmolLM2 GGUF in the cache. Fails (never skips) when absent, naming the fix.
     static func smolLM2Path(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let home = ProcessInfo.processInfo.environment["CLARIFYCODER_HOME"]
+        let home =
+            ProcessInfo.processInfo.environment["CLARIFYCODER_HOME"]
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clarifycoder").path
         let path = home + "/assets/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
         guard FileManager.default.fileExists(atPath: path) else {
