@@ -41,5 +41,8 @@ let package = Package(
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
+        // Benchmark driver for bench/tokenizer.sh (LLM target only; not part of the CLI).
+        .executableTarget(
+            name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
     ]
 )

@@ -149,4 +149,5 @@ def main():
     print(len(corpus), "strings")
 
 
-main()
+if __name__ == "__main__":
+    main()
