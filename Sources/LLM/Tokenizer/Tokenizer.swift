@@ -19,8 +19,8 @@ public struct Tokenizer: Sendable {
     let addedTokens: AddedTokenMatcher
     /// Ids of special tokens (control tokens in GGUF terms), skipped by `decode(skipSpecialTokens:)`.
     public let specialTokenIDs: Set<Int>
-    public let bosTokenID: Int?
-    public let eosTokenID: Int?
+    public internal(set) var bosTokenID: Int?
+    public internal(set) var eosTokenID: Int?
 
     public var vocabularySize: Int { tokenStrings.count }
 
