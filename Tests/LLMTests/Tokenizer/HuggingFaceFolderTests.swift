@@ -55,7 +55,8 @@ struct HuggingFaceFolderTests {
         }
         #expect(message(#"{"eos_token": 5}"#) == "c.json: eos_token: must be a string or a token object")
         #expect(message(#"{"bos_token": {"id": 1}}"#) == "c.json: bos_token.content: must be a string")
-        #expect(message(#"{"chat_template": 3}"#) == "c.json: chat_template: must be a string or a list of named templates")
+        #expect(
+            message(#"{"chat_template": 3}"#) == "c.json: chat_template: must be a string or a list of named templates")
         #expect(message("[]") == "c.json: (root): must be a JSON object")
     }
 }
