@@ -170,4 +170,31 @@ struct TokenizerHostileFileTests {
         #expect(ggufMessage(types: [1, 1]) == "t.gguf: key tokenizer.ggml.token_type: has 2 entries for 3 tokens")
         #expect(ggufMessage(bos: 3) == "t.gguf: key tokenizer.ggml.bos_token_id: is not a token id")
     }
+
+    @Test("GGUF tokenizer metadata with hostile values is rejected with the key named")
+    func ggufTokenizerMetadata() throws {
+        var b = GGUFBuilder()
+        b.header(tensors: 0, keys: 3)
+        b.string("tokenizer.ggml.model")
+        b.u32(8)
+        b.string("gpt2")
+        b.string("tokenizer.ggml.tokens")
+        b.u32(9)
+        b.u32(8)
+        b.u64(2)
+        b.string("a")
+        b.string("b")
+        b.string("tokenizer.ggml.merges")
+        b.u32(9)
+        b.u32(8)
+        b.u64(1)
+        b.string("a c")
+        let file = try GGUFFile(bytes: FileBytes(bytes: b.bytes, name: "tok.gguf"))
+        #expect(throws: ModelFileError.self) { try Tokenizer(gguf: file) }
+        do {
+            _ = try Tokenizer(gguf: file)
+        } catch {
+            #expect("\(error)" == "tok.gguf: merges[0]: merge \"a c\" names a token missing from the vocabulary")
+        }
+    }
 }

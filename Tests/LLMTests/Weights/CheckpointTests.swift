@@ -27,6 +27,25 @@ struct CheckpointTests {
         }
     }
 
+    @Test("gives every tensor of a small llama GGUF as transformers' GGUF loader does: names, shapes, values")
+    func tinyLlama() throws {
+        struct Tensor: Decodable {
+            let shape: [Int]
+            let values: [Float]
+        }
+        let expected = try Fixtures.json([String: Tensor].self, "Weights/tiny_llama.expected.json")
+        let checkpoint = try GGUFCheckpoint(path: Fixtures.path("Weights/tiny_llama.gguf"))
+        #expect(checkpoint.config.headCount == 4 && checkpoint.config.kvHeadCount == 2)
+        #expect(checkpoint.config.headDim == 8 && checkpoint.config.ropeTheta == 50000)
+        #expect(!checkpoint.config.tieWordEmbeddings)
+        #expect(checkpoint.tensorNames == expected.keys.sorted())
+        for (name, tensor) in expected {
+            #expect(try checkpoint.shape(of: name) == tensor.shape, "\(name)")
+            expectClose(try checkpoint.floats(name), tensor.values, tolerance: 0, name)
+        }
+        #expect(throws: ModelFileError.self) { try checkpoint.floats("model.layers.1.mlp.up_proj.weight") }
+    }
+
     @Test("exports GGUF tensors to safetensors that read back as the same Hugging Face tensors")
     func exportRoundTrip() throws {
         let checkpoint = try GGUFCheckpoint(path: Fixtures.smolLM2Path())
