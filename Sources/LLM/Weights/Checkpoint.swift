@@ -30,11 +30,7 @@ extension Checkpoint {
 /// Opens a checkpoint by path: a `.gguf` file, or a Hugging Face folder (`config.json` and
 /// `model.safetensors` or sharded `model-*.safetensors` with their index).
 public func openCheckpoint(at path: String) throws -> any Checkpoint {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw ModelFileError(.cannotOpen, file: path, "no such file or folder")
-    }
-    if isDirectory.boolValue { return try SafeTensorsCheckpoint(folder: path) }
+    if try isCheckpointFolder(path) { return try SafeTensorsCheckpoint(folder: path) }
     return try GGUFCheckpoint(path: path)
 }
 
