@@ -9,6 +9,9 @@ Needs: pip install gguf numpy transformers
                            F16 and F32 tensors
   tiny_llama.expected.json every tensor under its Hugging Face name: PyTorch shape and fp32 values,
                            dequantized by gguf-py and un-permuted by transformers' LlamaTensorProcessor
+  llama31.gguf             Llama 3.1 metadata (as Config/llama3.config.json) and the `rope_freqs` tensor
+                           llama.cpp's converter writes for llama3 rope scaling
+  llama31_bad_rope_freqs.gguf  the same with a malformed rope_freqs tensor
 """
 import json
 import os
@@ -83,3 +86,47 @@ def main():
 
 
 main()
+
+
+def converter_rope_factors(rope_theta, head_dim, factor, low, high, original):
+    """convert_hf_to_gguf.py's Llama 3.1 `rope_freqs` (LlamaModel.generate_extra_tensors), re-stated."""
+    import math
+    freqs = 1.0 / (rope_theta ** (np.arange(0, head_dim, 2, dtype=np.float32) / head_dim))
+    low_wavelen, high_wavelen = original / low, original / high
+    out = []
+    for freq in freqs:
+        wavelen = 2 * math.pi / freq
+        if wavelen < high_wavelen:
+            out.append(1)
+        elif wavelen > low_wavelen:
+            out.append(factor)
+        else:
+            smooth = (original / wavelen - low) / (high - low)
+            out.append(1 / ((1 - smooth) / factor + smooth))
+    return np.asarray(out, dtype=np.float32)
+
+
+def write_llama31(name, factors):
+    """Metadata of Config/llama3.config.json (Llama 3.1 shape, scaled down) plus a rope_freqs tensor."""
+    w = gguf.GGUFWriter(os.path.join(HERE, name), arch="llama")
+    w.add_block_count(2)
+    w.add_context_length(131072)
+    w.add_embedding_length(256)
+    w.add_feed_forward_length(512)
+    w.add_head_count(8)
+    w.add_head_count_kv(2)
+    w.add_key_length(32)
+    w.add_value_length(32)
+    w.add_rope_freq_base(500000.0)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_vocab_size(128256)
+    w.add_tensor("rope_freqs.weight", factors)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+# llama31.gguf: its scaled frequencies must equal transformers' (Config/llama3.inv_freq.json).
+write_llama31("llama31.gguf", converter_rope_factors(500000.0, 32, 8.0, 1.0, 4.0, 8192))
+write_llama31("llama31_bad_rope_freqs.gguf", np.asarray([1.0, 2.0, 0.0], dtype=np.float32))
