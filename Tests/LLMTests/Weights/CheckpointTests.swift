@@ -92,6 +92,46 @@ struct CheckpointTests {
         #expect(throws: ModelFileError.self) { try SafeTensorsCheckpoint(folder: dir.path) }
     }
 
+    @Test("opens a Qwen2 Hugging Face folder end to end: config, F32/F16 tensors with biases, tokenizer, template")
+    func qwen2Folder() throws {
+        struct Tensor: Decodable {
+            let shape: [Int]
+            let dtype: String
+            let head: [Float]
+        }
+        // The committed config.json and model.safetensors, plus the Qwen2-style tokenizer files.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("llm-qwen2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (from, to) in [
+            ("Weights/tiny-qwen2/config.json", "config.json"),
+            ("Weights/tiny-qwen2/model.safetensors", "model.safetensors"),
+            ("Tokenizer/qwen2.tokenizer.json", "tokenizer.json"),
+            ("Tokenizer/qwen2-folder/tokenizer_config.json", "tokenizer_config.json"),
+            ("Tokenizer/qwen2-folder/chat_template.jinja", "chat_template.jinja"),
+        ] {
+            try FileManager.default.copyItem(atPath: Fixtures.path(from), toPath: dir.appendingPathComponent(to).path)
+        }
+
+        let checkpoint = try openCheckpoint(at: dir.path)
+        #expect(checkpoint.config.architecture == "qwen2" && checkpoint.config.attentionBias)
+        #expect(checkpoint.config.tieWordEmbeddings && checkpoint.config.ropeTheta == 1_000_000)
+        let expected = try Fixtures.json([String: Tensor].self, "Weights/tiny-qwen2.expected.json")
+        #expect(checkpoint.tensorNames == expected.keys.sorted())
+        #expect(expected.values.contains { $0.dtype == "float16" })
+        for (name, tensor) in expected {
+            #expect(try checkpoint.shape(of: name) == tensor.shape, "\(name)")
+            let values = try checkpoint.floats(name)
+            #expect(values.count == tensor.shape.reduce(1, *), "\(name)")
+            expectClose(Array(values.prefix(8)), tensor.head, tolerance: 0, name)
+        }
+
+        let tokenizer = try Tokenizer(checkpointAt: dir.path)
+        #expect(tokenizer.preTokenizer == .qwen2 && tokenizer.eosTokenID == 2 && tokenizer.id(of: "<|im_end|>") == 2)
+        let template = try ChatTemplate(checkpointAt: dir.path)
+        #expect(template == .chatML(defaultSystemPrompt: "You are a helpful assistant."))
+    }
+
     @Test("opens a GGUF file or a folder by path, and names a path that does not exist")
     func openByPath() throws {
         let gguf = try openCheckpoint(at: Fixtures.smolLM2Path())
