@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "ClarifyCore"),
+        // Layer 1: tensors, autograd and kernels on OpenBLAS.
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -37,5 +40,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+        .testTarget(
+            name: "TensorTests",
+            dependencies: ["Tensor"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: numericSwiftSettings
+        ),
     ]
 )
