@@ -85,9 +85,14 @@ extension Tensor {
         return out.recorded("matmul", [a, b]) { g in
             var da: Tensor?, db: Tensor?
             if a.requiresGrad {
-                da = transposeA
-                    ? matmul(bd, g, transposeA: transposeB, transposeB: true)
-                    : matmul(g, bd, transposeA: false, transposeB: !transposeB)
+                if !transposeA {
+                    da = matmul(g, bd, transposeA: false, transposeB: !transposeB)
+                } else if b.rank == 2 && a.rank > 2 {
+                    // A shared B cannot be batched on the left: dAᵀ = dC·op(B)ᵀ, then transpose.
+                    da = matmul(g, bd, transposeA: false, transposeB: !transposeB).transposed(-2, -1).contiguous()
+                } else {
+                    da = matmul(bd, g, transposeA: transposeB, transposeB: true)
+                }
             }
             if b.requiresGrad {
                 if b.rank == 2 && a.rank > 2 {
