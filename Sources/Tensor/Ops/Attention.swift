@@ -107,19 +107,20 @@ struct AttentionGeometry: Sendable {
                 for j in 0..<visible { line[j] += maskRow[j] }
             }
             if computeLSE {
-                var peak = -Float.infinity
-                for j in 0..<visible { peak = Swift.max(peak, line[j]) }
-                if peak == -Float.infinity {
+                let peak = VectorMath.maximum(line, count: visible)
+                if peak == -Float.infinity || peak < -1e30 {
                     // Every key masked: the row attends to nothing and contributes nothing.
                     lse[row] = Float.infinity
                 } else {
-                    var total: Float = 0
-                    for j in 0..<visible { total += expf(line[j] - peak) }
-                    lse[row] = peak + logf(total)
+                    lse[row] = peak + logf(VectorMath.expShiftedSum(line, shift: peak, count: visible))
                 }
             }
             let rowLSE = lse[row]
-            for j in 0..<visible { line[j] = expf(line[j] - rowLSE) }
+            if rowLSE == Float.infinity {
+                for j in 0..<visible { line[j] = 0 }
+            } else {
+                _ = VectorMath.expShiftedSum(line, shift: rowLSE, into: line, count: visible)
+            }
             for j in visible..<s { line[j] = 0 }
         }
     }

@@ -33,10 +33,8 @@ extension Tensor {
                         let target = pt.base[row]
                         guard target != ignoreIndex else { pr.base[row] = 0; continue }
                         let line = px + row * vocab
-                        var peak = -Float.infinity
-                        for j in 0..<vocab { peak = Swift.max(peak, line[j]) }
-                        var total: Float = 0
-                        for j in 0..<vocab { total += expf(line[j] - peak) }
+                        let peak = VectorMath.maximum(line, count: vocab)
+                        let total = VectorMath.expShiftedSum(line, shift: peak, count: vocab)
                         let rowLSE = peak + logf(total)
                         pl[row] = rowLSE
                         pr.base[row] = Double(rowLSE - line[Int(target)])
@@ -63,7 +61,8 @@ extension Tensor {
                             continue
                         }
                         let rowLSE = pl[row]
-                        for j in 0..<vocab { dst[j] = factor * expf(src[j] - rowLSE) }
+                        let shift = VectorMath.Lanes(repeating: rowLSE)
+                        VectorMath.map(0..<vocab, src, dst, { factor * VectorMath.exp($0 - shift) }, { factor * expf($0 - rowLSE) })
                         dst[Int(target)] -= factor
                     }
                 }

@@ -24,15 +24,9 @@ extension Tensor {
         Parallel.forRanges(rows, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { range in
             for row in range {
                 let src = px + row * n, dst = py + row * n
-                var peak = -Float.infinity
-                for j in 0..<n { peak = Swift.max(peak, src[j]) }
+                var peak = VectorMath.maximum(src, count: n)
                 if peak == -Float.infinity { peak = 0 }
-                var total: Float = 0
-                for j in 0..<n {
-                    let e = expf(src[j] - peak)
-                    dst[j] = e
-                    total += e
-                }
+                let total = VectorMath.expShiftedSum(src, shift: peak, into: dst, count: n)
                 if log {
                     let shift = peak + logf(total)
                     for j in 0..<n { dst[j] = src[j] - shift }
