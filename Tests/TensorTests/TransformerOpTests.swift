@@ -132,4 +132,24 @@ struct TransformerOpTests {
         #expect(nothing.item() == 0)
         #expect(ignored.grad?.toArray().allSatisfy { $0 == 0 } == true)
     }
+
+    @Test("the chunked head + cross-entropy equals logits then cross-entropy, in loss and gradients")
+    func linearCrossEntropy() {
+        let hidden = randomTensor([2, 5, 4], seed: 12), weight = randomTensor([7, 4], seed: 13)
+        let targets: [Int32] = [3, -100, 0, 6, -100, 1, 2, -100, 5, 4]
+        let fused = Tensor.linearCrossEntropy(hidden: hidden, weight: weight, targets: targets, chunkRows: 3)
+        let plain = Tensor.crossEntropy(logits: hidden.linear(weight).reshaped([10, 7]), targets: targets)
+        #expect(abs(fused.item() - plain.item()) < 1e-5)
+        expectGradientsMatch([hidden, weight]) { i in
+            Tensor.linearCrossEntropy(hidden: i[0], weight: i[1], targets: targets, chunkRows: 3)
+        }
+        // A frozen (tied, base-model) head: gradients reach the hidden states, none is made for the weight.
+        let frozen = randomTensor([7, 4], seed: 14)
+        let states = randomTensor([10, 4], seed: 15)
+        states.requiresGrad = true
+        Tensor.linearCrossEntropy(hidden: states, weight: frozen, targets: targets, chunkRows: 4).backward()
+        #expect(frozen.grad == nil)
+        let ignoredRows = [1, 4, 7].flatMap { row in (0..<4).map { states.grad!.toArray()[row * 4 + $0] } }
+        #expect(ignoredRows.allSatisfy { $0 == 0 })
+    }
 }
