@@ -52,6 +52,7 @@ ours_tps, torch_tps = median(ours, "tokens_per_s"), median(torch, "tokens_per_s"
 step_s = median(ours, "step_ms_median") / 1000
 mfu = ours[0]["model_gflop_per_step"] / step_s / sgemm["gflops"]
 print(json.dumps({"name": "engine-train-detail", "sgemm_gflops": round(sgemm["gflops"], 1),
+                  "tensor_matmul_gflops": round(sgemm["tensor_matmul_gflops"], 1),
                   "threads": sgemm["threads"], "ours_mfu_vs_sgemm_peak": round(mfu, 3),
                   "ours_model_gflops": round(ours[0]["model_gflop_per_step"] / step_s, 1),
                   "ours_last_loss": median(ours, "last_loss"), "baseline_last_loss": median(torch, "last_loss")}))

@@ -5,7 +5,7 @@ import Tensor
 ///   engine-bench train [--steps N] [--warmup N] [--threads N] [--batch B]
 ///       trains the small GPT of GPT.swift with AdamW; prints one JSON line.
 ///   engine-bench sgemm [--size N] [--threads N]
-///       OpenBLAS sgemm GFLOP/s through the engine's BLAS wrapper; prints one JSON line.
+///       OpenBLAS sgemm GFLOP/s (the peak for MFU) and `Tensor.matmul` at the same size; one JSON line.
 /// Timings only; never part of the test suite.
 
 func option(_ name: String, default value: Int) -> Int {
@@ -94,8 +94,20 @@ func sgemm() {
         BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
         times.append(now() - start)
     }
-    let gflops = 2 * Double(n) * Double(n) * Double(n) / median(Array(times.dropFirst())) / 1e9
-    printJSON(["impl": "openblas-sgemm", "size": n, "threads": Parallel.threadCount, "gflops": gflops])
+    let flops = 2 * Double(n) * Double(n) * Double(n)
+    let gflops = flops / median(Array(times.dropFirst())) / 1e9
+    // The same product through the engine's API (output allocation, view checks, recording off).
+    var opTimes: [Double] = []
+    withNoGrad {
+        for _ in 0..<7 {
+            let start = now()
+            _ = a.matmul(b)
+            opTimes.append(now() - start)
+        }
+    }
+    let opGflops = flops / median(Array(opTimes.dropFirst())) / 1e9
+    printJSON(["impl": "openblas-sgemm", "size": n, "threads": Parallel.threadCount, "gflops": gflops,
+               "tensor_matmul_gflops": opGflops, "tensor_matmul_vs_sgemm": opGflops / gflops])
 }
 
 func printJSON(_ object: [String: Any]) {
