@@ -17,8 +17,10 @@ final class GPT {
         let ln1Weight, ln1Bias, qWeight, qBias, kWeight, kBias, vWeight, vBias, oWeight, oBias: Tensor
         let ln2Weight, ln2Bias, fcWeight, fcBias, projWeight, projBias: Tensor
         var parameters: [Tensor] {
-            [ln1Weight, ln1Bias, qWeight, qBias, kWeight, kBias, vWeight, vBias, oWeight, oBias,
-             ln2Weight, ln2Bias, fcWeight, fcBias, projWeight, projBias]
+            [
+                ln1Weight, ln1Bias, qWeight, qBias, kWeight, kBias, vWeight, vBias, oWeight, oBias,
+                ln2Weight, ln2Bias, fcWeight, fcBias, projWeight, projBias,
+            ]
         }
     }
 
@@ -43,13 +45,14 @@ final class GPT {
         positionEmbedding = normal([config.context, d])
         var blocks: [Block] = []
         for _ in 0..<config.layers {
-            blocks.append(Block(
-                ln1Weight: ones([d]), ln1Bias: zeros([d]),
-                qWeight: normal([d, d]), qBias: zeros([d]), kWeight: normal([d, d]), kBias: zeros([d]),
-                vWeight: normal([d, d]), vBias: zeros([d]), oWeight: normal([d, d], residualStd), oBias: zeros([d]),
-                ln2Weight: ones([d]), ln2Bias: zeros([d]),
-                fcWeight: normal([4 * d, d]), fcBias: zeros([4 * d]),
-                projWeight: normal([d, 4 * d], residualStd), projBias: zeros([d])))
+            blocks.append(
+                Block(
+                    ln1Weight: ones([d]), ln1Bias: zeros([d]),
+                    qWeight: normal([d, d]), qBias: zeros([d]), kWeight: normal([d, d]), kBias: zeros([d]),
+                    vWeight: normal([d, d]), vBias: zeros([d]), oWeight: normal([d, d], residualStd), oBias: zeros([d]),
+                    ln2Weight: ones([d]), ln2Bias: zeros([d]),
+                    fcWeight: normal([4 * d, d]), fcBias: zeros([4 * d]),
+                    projWeight: normal([d, 4 * d], residualStd), projBias: zeros([d])))
         }
         self.blocks = blocks
         finalNormWeight = ones([d])
@@ -69,7 +72,8 @@ final class GPT {
     /// Mean next-token cross-entropy. ids, targets: (B, T) flattened.
     func loss(ids: [Int32], targets: [Int32], batch: Int) -> Tensor {
         let (t, d, h) = (ids.count / batch, config.dimension, config.heads)
-        var x = Tensor.embedding(tokenEmbedding, ids: ids, shape: [batch, t])
+        var x =
+            Tensor.embedding(tokenEmbedding, ids: ids, shape: [batch, t])
             + Tensor.embedding(positionEmbedding, ids: (0..<t).map(Int32.init), shape: [t])
         for block in blocks {
             let a = x.layerNorm(weight: block.ln1Weight, bias: block.ln1Bias)
@@ -79,7 +83,9 @@ final class GPT {
             let attention = Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true)
             x = x + attention.reshaped([batch, t, d]).linear(block.oWeight, bias: block.oBias)
             let m = x.layerNorm(weight: block.ln2Weight, bias: block.ln2Bias)
-            x = x + m.linear(block.fcWeight, bias: block.fcBias).gelu(approximate: true)
+            x =
+                x
+                + m.linear(block.fcWeight, bias: block.fcBias).gelu(approximate: true)
                 .linear(block.projWeight, bias: block.projBias)
         }
         let logits = x.layerNorm(weight: finalNormWeight, bias: finalNormBias).linear(tokenEmbedding)

@@ -11,7 +11,8 @@ import Tensor
 func option(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
     guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count,
-          let parsed = Int(arguments[index + 1]) else { return value }
+        let parsed = Int(arguments[index + 1])
+    else { return value }
     return parsed
 }
 
@@ -25,8 +26,11 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 /// Sequences that follow a fixed rule (next = 7·token + 3 mod V) from random starts, so the
 /// loss visibly falls — a check that the step trains, not only that it runs.
-func batch(_ generator: inout SeededGenerator, batch: Int, length: Int, vocabulary: Int) -> (ids: [Int32], targets: [Int32]) {
-    var ids: [Int32] = [], targets: [Int32] = []
+func batch(_ generator: inout SeededGenerator, batch: Int, length: Int, vocabulary: Int) -> (
+    ids: [Int32], targets: [Int32]
+) {
+    var ids: [Int32] = []
+    var targets: [Int32] = []
     for _ in 0..<batch {
         var token = Int.random(in: 0..<vocabulary, using: &generator)
         for _ in 0..<length {
@@ -40,11 +44,13 @@ func batch(_ generator: inout SeededGenerator, batch: Int, length: Int, vocabula
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func train() {
-    let steps = option("steps", default: 20), warmup = option("warmup", default: 3)
+    let steps = option("steps", default: 20)
+    let warmup = option("warmup", default: 3)
     let batchSize = option("batch", default: 8)
     Parallel.threadCount = option("threads", default: Parallel.coreCount)
     let config = GPTConfig()
@@ -53,7 +59,8 @@ func train() {
     var optimizer = AdamW(parameters: parameters, beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1)
     var generator = SeededGenerator(seed: 42)
     var stepTimes: [Double] = []
-    var firstLoss: Float = 0, lastLoss: Float = 0
+    var firstLoss: Float = 0
+    var lastLoss: Float = 0
     for step in 0..<(warmup + steps) {
         let (ids, targets) = batch(&generator, batch: batchSize, length: config.context, vocabulary: config.vocabulary)
         let start = now()
@@ -69,7 +76,8 @@ func train() {
     }
     let tokensPerStep = Double(batchSize * config.context)
     let total = stepTimes.reduce(0, +)
-    let flopsPerToken = 6 * Double(model.matmulParameterCount)
+    let flopsPerToken =
+        6 * Double(model.matmulParameterCount)
         + 12 * Double(config.layers * config.context * config.dimension)
     let result: [String: Any] = [
         "impl": "clarifycoder", "threads": Parallel.threadCount, "steps": steps,
@@ -86,12 +94,14 @@ func sgemm() {
     let n = option("size", default: 1024)
     Parallel.threadCount = option("threads", default: Parallel.coreCount)
     var generator = SeededGenerator(seed: 1)
-    let a = Tensor.randomUniform([n, n], generator: &generator), b = Tensor.randomUniform([n, n], generator: &generator)
+    let a = Tensor.randomUniform([n, n], generator: &generator)
+    let b = Tensor.randomUniform([n, n], generator: &generator)
     let c = Tensor.empty([n, n])
     var times: [Double] = []
     for _ in 0..<7 {
         let start = now()
-        BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
+        BLAS.gemm(
+            transA: false, transB: false, m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
         times.append(now() - start)
     }
     let flops = 2 * Double(n) * Double(n) * Double(n)
@@ -106,8 +116,10 @@ func sgemm() {
         }
     }
     let opGflops = flops / median(Array(opTimes.dropFirst())) / 1e9
-    printJSON(["impl": "openblas-sgemm", "size": n, "threads": Parallel.threadCount, "gflops": gflops,
-               "tensor_matmul_gflops": opGflops, "tensor_matmul_vs_sgemm": opGflops / gflops])
+    printJSON([
+        "impl": "openblas-sgemm", "size": n, "threads": Parallel.threadCount, "gflops": gflops,
+        "tensor_matmul_gflops": opGflops, "tensor_matmul_vs_sgemm": opGflops / gflops,
+    ])
 }
 
 func printJSON(_ object: [String: Any]) {
@@ -119,6 +131,7 @@ switch CommandLine.arguments.dropFirst().first {
 case "train": train()
 case "sgemm": sgemm()
 default:
-    FileHandle.standardError.write(Data("usage: engine-bench train|sgemm [--steps N] [--warmup N] [--threads N] [--batch B] [--size N]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: engine-bench train|sgemm [--steps N] [--warmup N] [--threads N] [--batch B] [--size N]\n".utf8))
     exit(2)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 @Suite("Autograd bookkeeping")
@@ -111,7 +112,8 @@ struct OptimizerTests {
 
     @Test("clipping scales gradients to the global norm and reports the norm before")
     func clipping() {
-        let a = Tensor([0, 0], shape: [2], requiresGrad: true), b = Tensor([0], shape: [1], requiresGrad: true)
+        let a = Tensor([0, 0], shape: [2], requiresGrad: true)
+        let b = Tensor([0], shape: [1], requiresGrad: true)
         a.grad = Tensor([3, 0], shape: [2])
         b.grad = Tensor([4], shape: [1])
         let norm = clipGradientNorm([a, b], maxNorm: 1)

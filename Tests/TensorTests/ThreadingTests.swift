@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 @Suite("Threading")
@@ -12,9 +13,14 @@ struct ThreadingTests {
         func parameter(_ shape: [Int], _ std: Float) -> Tensor {
             Tensor.randomNormal(shape, standardDeviation: std, generator: &generator, requiresGrad: true)
         }
-        let embedding = parameter([256, 64], 0.5), norm = parameter([64], 1), bias = parameter([64], 0.1)
-        let wq = parameter([64, 64], 0.1), wk = parameter([64, 64], 0.1), wv = parameter([64, 64], 0.1)
-        let up = parameter([512, 64], 0.1), down = parameter([64, 512], 0.05)
+        let embedding = parameter([256, 64], 0.5)
+        let norm = parameter([64], 1)
+        let bias = parameter([64], 0.1)
+        let wq = parameter([64, 64], 0.1)
+        let wk = parameter([64, 64], 0.1)
+        let wv = parameter([64, 64], 0.1)
+        let up = parameter([512, 64], 0.1)
+        let down = parameter([64, 512], 0.05)
         let ids = (0..<256).map { Int32(($0 * 37) % 256) }
         let targets = (0..<256).map { $0 % 7 == 0 ? Int32(-100) : Int32(($0 * 11) % 256) }
         let x = Tensor.embedding(embedding, ids: ids, shape: [2, 128])
@@ -22,8 +28,10 @@ struct ThreadingTests {
         let q = h.linear(wq).reshaped([2, 128, 4, 16]).rotaryEmbedding(positions: Array(0..<128))
         let k = h.linear(wk).reshaped([2, 128, 4, 16]).rotaryEmbedding(positions: Array(0..<128))
         let v = h.linear(wv).reshaped([2, 128, 4, 16])
-        let attended = x + Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true).reshaped([2, 128, 64])
-        let mixed = attended + attended.rmsNorm(weight: norm).linear(up).gelu().linear(down).dropout(probability: 0.1, seed: 3)
+        let attended =
+            x + Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true).reshaped([2, 128, 64])
+        let mixed =
+            attended + attended.rmsNorm(weight: norm).linear(up).gelu().linear(down).dropout(probability: 0.1, seed: 3)
         let logits = mixed.linear(embedding).reshaped([256, 256])
         let loss = Tensor.crossEntropy(logits: logits, targets: targets) + logits.softmax().max(axis: 1).mean()
         loss.backward()

@@ -34,7 +34,9 @@ extension Tensor {
             let u2 = Double(generator.next() >> 11) * 0x1p-53
             let radius = (-2 * Foundation.log(u1)).squareRoot()
             t.data[index] = Float(radius * Foundation.cos(2 * .pi * u2)) * standardDeviation
-            if index + 1 < t.count { t.data[index + 1] = Float(radius * Foundation.sin(2 * .pi * u2)) * standardDeviation }
+            if index + 1 < t.count {
+                t.data[index + 1] = Float(radius * Foundation.sin(2 * .pi * u2)) * standardDeviation
+            }
             index += 2
         }
         t.requiresGrad = requiresGrad

@@ -64,7 +64,9 @@ enum VectorMath {
     /// Writes e^(x[j] − shift) to y[j] for j < n and returns their sum (softmax, cross-entropy,
     /// attention rows). `y` may equal `x`.
     @inline(__always)
-    static func expShiftedSum(_ x: UnsafePointer<Float>, shift: Float, into y: UnsafeMutablePointer<Float>, count n: Int) -> Float {
+    static func expShiftedSum(
+        _ x: UnsafePointer<Float>, shift: Float, into y: UnsafeMutablePointer<Float>, count n: Int
+    ) -> Float {
         var sum = Lanes()
         var j = 0
         let s = Lanes(repeating: shift)

@@ -14,7 +14,9 @@ public struct AdamW: Optimizer {
     public private(set) var stepCount = 0
     private var moments: [(m: Storage, v: Storage)?]
 
-    public init(parameters: [Tensor], beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+    public init(
+        parameters: [Tensor], beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01
+    ) {
         self.parameters = parameters
         self.beta1 = beta1
         self.beta2 = beta2
@@ -33,12 +35,19 @@ public struct AdamW: Optimizer {
         let rootCorrection2 = correction2.squareRoot()
         for (index, parameter) in parameters.enumerated() {
             guard let grad = parameter.grad else { continue }
-            precondition(parameter.isContiguous, "AdamW updates parameters in place; parameter \(index) is a non-contiguous view")
-            let state = moments[index] ?? (Storage(count: parameter.count, zeroed: true), Storage(count: parameter.count, zeroed: true))
+            precondition(
+                parameter.isContiguous, "AdamW updates parameters in place; parameter \(index) is a non-contiguous view"
+            )
+            let state =
+                moments[index] ?? (
+                    Storage(count: parameter.count, zeroed: true), Storage(count: parameter.count, zeroed: true)
+                )
             moments[index] = state
             let g = grad.contiguousData()
-            let pp = Parallel.Pointer(parameter.data), pg = Parallel.Pointer(g.data)
-            let pm = Parallel.Pointer(state.m.pointer), pv = Parallel.Pointer(state.v.pointer)
+            let pp = Parallel.Pointer(parameter.data)
+            let pg = Parallel.Pointer(g.data)
+            let pm = Parallel.Pointer(state.m.pointer)
+            let pv = Parallel.Pointer(state.v.pointer)
             Parallel.forRanges(parameter.count, grain: 32_768) { range in
                 for i in range {
                     let gi = pg[i]
