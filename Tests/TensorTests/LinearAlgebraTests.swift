@@ -40,6 +40,11 @@ struct LinearAlgebraTests {
         let w = randomTensor([n, k], seed: 5)
         expectClose(a.linear(w).toArray(), naiveProduct(a.toArray(), w.transposed().toArray(), m: m, k: k, n: n))
         expectGradientsMatch([a, w]) { x in x[0].linear(x[1]) }
+        let bias = randomTensor([n], seed: 16)
+        let withBias = a.linear(w, bias: bias).toArray()
+        let plain = a.linear(w).toArray()
+        expectClose(withBias, plain.enumerated().map { $0.element + bias.toArray()[$0.offset % n] }, "linear with bias")
+        expectGradientsMatch([a, w, bias]) { x in x[0].linear(x[1], bias: x[2]) }
         let at = randomTensor([k, m], seed: 6)
         expectGradientsMatch([at, b]) { x in Tensor.matmul(x[0], x[1], transposeA: true) }
     }

@@ -59,6 +59,12 @@ extension Tensor {
     }
 
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        product(a, b, transposeA: transposeA, transposeB: transposeB, bias: nil)
+    }
+
+    /// op(a)·op(b), plus `bias` (N) on every row when given: the output is pre-filled with the
+    /// bias and BLAS accumulates into it (beta = 1), saving the separate broadcast-add pass.
+    private static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, bias: Tensor?) -> Tensor {
         precondition(a.rank >= 2 && b.rank >= 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
         let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
@@ -74,6 +80,13 @@ extension Tensor {
             b.rank == 2 || Array(b.shape.dropLast(2)) == batchShape,
             "matmul batch dimensions differ: \(a.shape) and \(b.shape)")
         let out = Tensor.empty(batchShape + [m, n])
+        var beta: Float = 0
+        if let bias {
+            precondition(bias.shape == [n], "matmul bias shape \(bias.shape) != [\(n)]")
+            let row = bias.contiguousData()
+            for index in 0..<(batch * m) { (out.data + index * n).update(from: row.data, count: n) }
+            beta = 1
+        }
 
         let oa = a.matrixOperand()
         let ob = b.matrixOperand()
@@ -83,7 +96,7 @@ extension Tensor {
             // Fold the batch into M: (batch·M, K) · (K, N) — one GEMM on all cores.
             BLAS.gemm(
                 transA: false, transB: opB, m: batch * m, n: n, k: k,
-                a: oa.tensor.data, lda: oa.ld, b: ob.tensor.data, ldb: ob.ld, c: out.data, ldc: n)
+                a: oa.tensor.data, lda: oa.ld, b: ob.tensor.data, ldb: ob.ld, beta: beta, c: out.data, ldc: n)
         } else {
             let strideA = oa.batchStride
             let strideB = b.rank == 2 ? 0 : ob.batchStride
@@ -95,12 +108,13 @@ extension Tensor {
             Parallel.forEach(batch) { index in
                 BLAS.gemm(
                     transA: opA, transB: opB, m: m, n: n, k: k, a: pa + index * strideA, lda: lda,
-                    b: pb + index * strideB, ldb: ldb, c: pc + index * m * n, ldc: n)
+                    b: pb + index * strideB, ldb: ldb, beta: beta, c: pc + index * m * n, ldc: n)
             }
         }
         let ad = a.detached()
         let bd = b.detached()
-        return out.recorded("matmul", [a, b]) { g in
+        let inputs = bias.map { [a, b, $0] } ?? [a, b]
+        return out.recorded("matmul", inputs) { g in
             var da: Tensor?
             var db: Tensor?
             if a.requiresGrad {
@@ -131,7 +145,8 @@ extension Tensor {
                         : matmul(ad, g, transposeA: !transposeA, transposeB: false)
                 }
             }
-            return [da, db]
+            guard let bias else { return [da, db] }
+            return [da, db, bias.requiresGrad ? g.summed(to: [n]) : nil]
         }
     }
 
@@ -141,8 +156,6 @@ extension Tensor {
     /// A linear layer, `x · Wᵀ (+ bias)` with PyTorch's weight layout (out, in).
     /// x: (…, in), weight: (out, in), bias: (out) → (…, out).
     public func linear(_ weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        let y = Tensor.matmul(self, weight, transposeB: true)
-        guard let bias else { return y }
-        return y + bias
+        Tensor.product(self, weight, transposeA: false, transposeB: true, bias: bias)
     }
 }
