@@ -25,6 +25,54 @@ public struct AdamW: Optimizer {
         self.moments = Array(repeating: nil, count: parameters.count)
     }
 
+    /// The optimizer state a checkpoint must keep so that training resumes exactly: the step
+    /// count and, per parameter (in `parameters` order), the first and second moments as
+    /// contiguous tensors of the parameter's shape, or `nil` where no gradient has arrived yet.
+    public struct State {
+        public var stepCount: Int
+        public var moments: [(m: Tensor, v: Tensor)?]
+
+        public init(stepCount: Int, moments: [(m: Tensor, v: Tensor)?]) {
+            self.stepCount = stepCount
+            self.moments = moments
+        }
+    }
+
+    /// A copy of the current state (for a checkpoint).
+    public var state: State {
+        State(
+            stepCount: stepCount,
+            moments: zip(parameters, moments).map { parameter, moment in
+                moment.map { moment in
+                    let m = Tensor(storage: moment.m, shape: parameter.shape).detached().contiguousCopy()
+                    let v = Tensor(storage: moment.v, shape: parameter.shape).detached().contiguousCopy()
+                    return (m, v)
+                }
+            })
+    }
+
+    /// Restores a state taken from an optimizer over parameters of the same shapes and order.
+    public mutating func restore(_ state: State) {
+        precondition(
+            state.moments.count == parameters.count,
+            "AdamW.restore: state has \(state.moments.count) parameters, optimizer has \(parameters.count)")
+        stepCount = state.stepCount
+        moments = zip(parameters, state.moments).enumerated().map { index, pair in
+            let (parameter, moment) = pair
+            guard let moment else { return nil }
+            precondition(
+                moment.m.shape == parameter.shape && moment.v.shape == parameter.shape,
+                "AdamW.restore: moments of parameter \(index) have shape \(moment.m.shape), "
+                    + "parameter is \(parameter.shape)"
+            )
+            let m = Storage(count: parameter.count)
+            let v = Storage(count: parameter.count)
+            m.pointer.update(from: moment.m.contiguousData().data, count: parameter.count)
+            v.pointer.update(from: moment.v.contiguousData().data, count: parameter.count)
+            return (m, v)
+        }
+    }
+
     public mutating func step(learningRate: Float) {
         stepCount += 1
         let correction1 = 1 - Float(Double(beta1).power(stepCount))
