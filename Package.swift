@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
         .library(name: "LLM", targets: ["LLM"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
         .target(name: "ClarifyCore"),
         // Layer 2: model files, tokenizers, chat templates (the transformer joins once Tensor lands).
         .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS"], swiftSettings: numericSwiftSettings),
+        // Layer 1: tensors, autograd and kernels on OpenBLAS.
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -39,10 +42,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark driver for bench/engine-train.sh (timings only, not part of the test suite).
+        .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         // Benchmark driver for bench/tokenizer.sh (LLM target only; not part of the CLI).
         .executableTarget(
             name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        .testTarget(
+            name: "TensorTests",
+            dependencies: ["Tensor"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: numericSwiftSettings
+        ),
     ]
 )
