@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
+        .library(name: "Synth", targets: ["Synth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,14 +29,18 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "ClarifyCore"),
+        // Layer 4
+        .target(name: "Synth", dependencies: ["ClarifyCore"]),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
+                "Synth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore"]),
     ]
 )
