@@ -11,6 +11,8 @@ public enum ProblemBank {
         problems += ListFilterFamily.problems()
         problems += ListAggregateFamily.problems()
         problems += ListTransformFamily.problems()
+        problems += StringFamily.problems()
+        problems += NumberFamily.problems()
         return problems
     }()
 
