@@ -14,7 +14,8 @@ struct BankSpec: Sendable {
     var facts: [SpecFact]
     /// The Python function body, not indented.
     var body: String
-    /// Argument lists with their expected results; the first `exampleCount` are the doctest examples.
+    /// Argument lists with their expected results; the first `exampleCount` whose result
+    /// is not `None` are the doctest examples.
     var cases: [BankCase]
     var exampleCount: Int = 2
     /// Lines placed before the `def` (imports).
@@ -30,7 +31,8 @@ struct BankSpec: Sendable {
         lines.append("def \(entryPoint)(\(params)) -> \(returnType):")
         lines.append("    \"\"\"" + sentences[0])
         for sentence in sentences.dropFirst() { lines.append("    " + sentence) }
-        for example in cases.prefix(exampleCount) {
+        // Doctest prints nothing for None, so a None result cannot be an example.
+        for example in cases.filter({ $0.expected != .none }).prefix(exampleCount) {
             lines.append("    >>> \(entryPoint)(\(example.argumentText))")
             lines.append("    " + example.expected.repr)
         }

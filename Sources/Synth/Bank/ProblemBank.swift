@@ -13,6 +13,7 @@ public enum ProblemBank {
         problems += ListTransformFamily.problems()
         problems += StringFamily.problems()
         problems += NumberFamily.problems()
+        problems += AlgorithmFamily.problems()
         return problems
     }()
 
