@@ -14,6 +14,7 @@ public enum ProblemBank {
         problems += StringFamily.problems()
         problems += NumberFamily.problems()
         problems += AlgorithmFamily.problems()
+        problems += DictionaryFamily.problems()
         return problems
     }()
 
