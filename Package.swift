@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,14 +29,19 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "ClarifyCore"),
+        // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
+        .target(name: "CSandboxSpawn"),
+        .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
     ]
 )
