@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Eval", targets: ["Eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,16 +33,20 @@ let package = Package(
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 4: executors, response handling and metrics of the evaluation.
+        .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
                 "Sandbox",
+                "Eval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"]),
     ]
 )
