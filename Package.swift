@@ -47,6 +47,6 @@ let package = Package(
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
     ]
 )
