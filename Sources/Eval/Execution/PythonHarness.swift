@@ -113,7 +113,11 @@ enum PythonHarness {
         _, status = os.waitpid(pid, 0)
         if fresh_pid_namespace:
             # Sweep anything the unit left behind (daemons, setsid escapees); kill(-1) spares us.
+            # _sweep_is_safe() is checked again here: outside a fresh pid namespace, kill(-1) as
+            # root kills every process on the machine.
             try:
+                if not _sweep_is_safe():
+                    raise OSError('not in a fresh pid namespace')
                 os.kill(-1, signal.SIGKILL)
             except OSError:
                 pass
@@ -133,10 +137,18 @@ enum PythonHarness {
                 how = 'exited with status %d' % os.WEXITSTATUS(status)
             return {'status': 'crashed', 'stdout': None, 'error': 'test process ' + how}
 
+    def _sweep_is_safe():
+        """kill(-1) reaches every process we may signal. It is only safe as an unprivileged user
+        that is the init (pid 1) of a fresh pid namespace or init's first child (pid 2, under
+        bubblewrap's reaper): no process outside the sandbox has such a pid in its own namespace
+        except the machine's init and kthreadd, which a harness can never be."""
+        return os.getuid() != 0 and os.geteuid() != 0 and os.getpid() <= 2
+
     def _main():
         here = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(here, 'batch.json'), encoding='utf-8') as handle:
             batch = json.load(handle)
+        batch['freshPidNamespace'] = batch['freshPidNamespace'] and _sweep_is_safe()
         report = os.fdopen(os.dup(1), 'w', encoding='utf-8')
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 1)
