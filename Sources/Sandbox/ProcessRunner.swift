@@ -33,8 +33,10 @@ struct ProcessOutcome: Sendable {
 /// 4. on exit, the child is a zombie until reaped, so its pid (and process-group id) cannot be
 ///    reused yet: the group is swept with SIGKILL *before* `waitpid`, which kills any stragglers
 ///    that stayed in the group without ever racing a recycled pid;
-/// 5. pipes are drained for a short grace period, since a straggler that left the group (setsid
-///    without a pid namespace) could hold them open forever.
+/// 5. pipes are drained until every holder has closed them, or for `exitGraceSeconds`: in a pid
+///    namespace the kernel kills what is left when its init dies, but asynchronously, so waiting
+///    for end of file is what makes "the run is over" mean "its processes are gone"; without one,
+///    a straggler that left the group (setsid) could hold them open forever, hence the cap.
 enum ProcessRunner {
     struct SpawnFailure: Error {
         var errno: Int32
@@ -46,7 +48,8 @@ enum ProcessRunner {
         environment: [String],
         workingDirectory: String?,
         limits: SandboxLimits,
-        setProcessLimit: Bool
+        setProcessLimit: Bool,
+        exitGraceSeconds: Double = 0.2
     ) throws(SpawnFailure) -> ProcessOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         var outPipe: [Int32] = [-1, -1]
@@ -142,7 +145,7 @@ enum ProcessRunner {
             }
             if termination == nil, let ended = reapIfExited(pid) {
                 termination = ended
-                drainDeadline = DispatchTime.now().uptimeNanoseconds + 200_000_000
+                drainDeadline = DispatchTime.now().uptimeNanoseconds + UInt64(exitGraceSeconds * 1e9)
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -135,7 +135,8 @@ public struct Sandbox: Sendable {
             let outcome = try ProcessRunner.run(
                 executable: command.executable, arguments: command.arguments, environment: command.environment,
                 workingDirectory: command.workingDirectory, limits: limits,
-                setProcessLimit: tools.dropPrivileges || geteuid() != 0)
+                setProcessLimit: tools.dropPrivileges || geteuid() != 0,
+                exitGraceSeconds: isolation == .limitsOnly ? 0.2 : 3)
             return SandboxResult.classify(outcome, isolation: isolation)
         } catch {
             return SandboxResult(verdict: .sandboxError, termination: nil, stdout: "", stderr: "", seconds: 0,

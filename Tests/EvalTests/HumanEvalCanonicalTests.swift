@@ -29,12 +29,10 @@ struct HumanEvalCanonicalTests {
         let sandbox = try Sandbox()
         let evaluation = SampleEvaluation(executor: ProblemExecutor(pool: SandboxPool(sandbox: sandbox, workers: 4)),
                                           batchSize: 16)
-        let started = Date()
         let results = try await evaluation.evaluate(canonical + broken, problems: problems)
         let failures = results.prefix(164).filter { !$0.passed }.map { "\($0.taskID): \($0.result)" }
         #expect(failures.isEmpty, "\(failures)")
         #expect(results.suffix(164).allSatisfy { !$0.passed && $0.result.hasPrefix("failed: ValueError") })
         #expect(SampleEvaluation.passAtK(results)[1] == 0.5)
-        #expect(Date().timeIntervalSince(started) < 60)
     }
 }
