@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
         .library(name: "Synth", targets: ["Synth"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Eval", targets: ["Eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,7 +48,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Layer 4
+        // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
+        .target(name: "CSandboxSpawn"),
+        .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 4: executors, response handling and metrics of the evaluation.
+        .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
         .target(name: "Synth", dependencies: ["ClarifyCore"]),
         // Layer 6: the CLI only.
         .executableTarget(
@@ -54,6 +60,8 @@ let package = Package(
             dependencies: [
                 "ClarifyCore",
                 "Synth",
+                "Sandbox",
+                "Eval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +70,8 @@ let package = Package(
             dependencies: ["ClarifyCore", "ZIPFoundation"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox"]),
     ]
 )
