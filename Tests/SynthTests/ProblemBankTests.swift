@@ -8,6 +8,8 @@ struct ProblemBankTests {
     @Test("ids are unique and every problem has a prompt with examples and at least five tests")
     func shape() throws {
         let bank = ProblemBank.all
+        #expect(bank.count >= 300)
+        #expect(Set(bank.map(\.family)).count >= 8)
         #expect(Set(bank.map(\.problem.id)).count == bank.count)
         for item in bank {
             let problem = item.problem

@@ -15,6 +15,7 @@ public enum ProblemBank {
         problems += NumberFamily.problems()
         problems += AlgorithmFamily.problems()
         problems += DictionaryFamily.problems()
+        problems += ParsingFamily.problems()
         return problems
     }()
 

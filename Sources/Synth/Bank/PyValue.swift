@@ -73,7 +73,7 @@ public struct PyPair: Sendable, Hashable {
     }
 }
 
-extension PyValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+extension PyValue: ExpressibleByIntegerLiteral, ExpressibleByStringInterpolation, ExpressibleByBooleanLiteral {
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(stringLiteral value: String) { self = .str(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }

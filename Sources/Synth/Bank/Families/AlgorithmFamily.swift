@@ -215,9 +215,15 @@ enum AlgorithmFamily {
             "algorithms/pairs_summing_\(ordered ? "by_position" : "by_value")", family: family, name: "count_pairs",
             params: [("numbers", "list[int]"), ("target", "int")], returns: "int",
             sentences: ["Return how many pairs of elements of numbers add up to target.", rule],
-            facts: [SpecFact(
-                phrase: rule, topic: "how pairs are counted when values repeat", options: ["by position", "by distinct values"],
-                clarification: rule)],
+            facts: [
+                SpecFact(
+                    phrase: rule, topic: "how pairs are counted when values repeat", options: ["by position", "by distinct values"],
+                    clarification: rule),
+                SpecFact(
+                    phrase: "add up to target", vague: "combine to target", opposite: "differ by target",
+                    topic: "how the two elements must relate to target", options: ["their sum", "their difference"],
+                    clarification: "The two elements must add up to target."),
+            ],
             body: ordered ? "return sum(1 for i in range(len(numbers)) for j in range(i + 1, len(numbers)) if numbers[i] + numbers[j] == target)"
                 : "values = set(numbers)\nreturn len({(a, target - a) for a in values if a < target - a and target - a in values})",
             inputs: [[.ints([1, 2, 3, 4, 3]), 6], [.ints([2, 2, 2]), 4], [.ints([]), 1], [.ints([5, 0, 5, 0]), 5],

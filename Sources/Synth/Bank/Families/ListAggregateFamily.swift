@@ -54,7 +54,7 @@ enum ListAggregateFamily {
 
     static func problems() -> [BankProblem] {
         let conditions = ListFilterFamily.conditions.filter {
-            ["even", "odd", "gt_3", "div_3", "lt_0", "in_1_5"].contains($0.slug)
+            ["even", "odd", "gt_3", "div_3", "lt_0", "in_1_5", "ge_5"].contains($0.slug)
         }
         var result: [BankProblem] = []
         for aggregate in aggregates {

@@ -19,21 +19,21 @@ enum ListFilterFamily {
 
     static var conditions: [Condition] {
         var all: [Condition] = []
-        for k in [0, 3, 10, -2] {
+        for k in [0, 3, 10, -2, 1, 6] {
             all.append(Condition(
                 slug: "gt_\(k)", phrase: "strictly greater than \(k)", vague: "bigger than \(k)",
                 opposite: "strictly less than \(k)", topic: "whether elements equal to \(k) are kept",
                 options: ["strictly greater than \(k)", "greater than or equal to \(k)"],
                 python: "x > \(k)", holds: { $0 > k }, boundary: [k, k + 1, k - 1]))
         }
-        for k in [2, 5, -1] {
+        for k in [2, 5, -1, 8] {
             all.append(Condition(
                 slug: "ge_\(k)", phrase: "greater than or equal to \(k)", vague: "above \(k)",
                 opposite: "less than \(k)", topic: "whether elements equal to \(k) are kept",
                 options: ["greater than or equal to \(k)", "strictly greater than \(k)"],
                 python: "x >= \(k)", holds: { $0 >= k }, boundary: [k, k + 1, k - 1]))
         }
-        for k in [0, 4, 7] {
+        for k in [0, 4, 7, -3] {
             all.append(Condition(
                 slug: "lt_\(k)", phrase: "strictly less than \(k)", vague: "smaller than \(k)",
                 opposite: "strictly greater than \(k)", topic: "whether elements equal to \(k) are kept",
@@ -47,7 +47,7 @@ enum ListFilterFamily {
                 options: ["less than or equal to \(k)", "strictly less than \(k)"],
                 python: "x <= \(k)", holds: { $0 <= k }, boundary: [k, k + 1, k - 1]))
         }
-        for d in [3, 4, 5] {
+        for d in [3, 4, 5, 7] {
             all.append(Condition(
                 slug: "div_\(d)", phrase: "divisible by \(d)", vague: "that go evenly with \(d)",
                 opposite: "not divisible by \(d)", topic: "which divisibility relation with \(d) is meant",

@@ -185,7 +185,7 @@ enum ListTransformFamily {
             sentences: ["Return the differences between neighbouring elements, computed as \(rule).",
                         "A list with fewer than two elements gives an empty list."],
             facts: [SpecFact(
-                phrase: ", computed as \(rule)", omission: "",
+                phrase: ", computed as \(rule)", vague: ", in some direction", omission: "",
                 opposite: ", computed as \(forward ? "numbers[i] - numbers[i + 1]" : "numbers[i + 1] - numbers[i]")",
                 topic: "the direction of the subtraction", options: ["next minus current", "current minus next"],
                 clarification: "Each difference is \(rule).")],

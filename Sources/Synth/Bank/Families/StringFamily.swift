@@ -79,9 +79,14 @@ enum StringFamily {
             "strings/count_\(letter)_\(caseSensitive ? "cs" : "ci")", family: family, name: "count_letter",
             params: [("text", "str")], returns: "int",
             sentences: ["Return how many times the letter '\(letter)' occurs in text.", rule],
-            facts: [SpecFact(
-                phrase: rule, topic: "whether the uppercase letter counts", options: ["case-sensitive", "case-insensitive"],
-                clarification: rule)],
+            facts: [
+                SpecFact(
+                    phrase: rule, topic: "whether the uppercase letter counts", options: ["case-sensitive", "case-insensitive"],
+                    clarification: rule),
+                SpecFact(
+                    phrase: "the letter '\(letter)'", vague: "a certain letter", omission: "a letter",
+                    topic: "which letter to count", options: ["'\(letter)'"], clarification: "Count the letter '\(letter)'."),
+            ],
             body: caseSensitive ? "return text.count('\(letter)')" : "return text.lower().count('\(letter)')",
             inputs: textInputs("count\(letter)\(caseSensitive)",
                                fixed: ["\(letter.uppercased())b\(letter)c\(letter)", "Seas and \(letter.uppercased())sters"])
@@ -273,6 +278,9 @@ enum StringFamily {
             sentences: ["Return the words of sentence in reverse order, joined by single spaces.",
                         "The letters inside each word keep their order."],
             facts: [SpecFact(
+                phrase: "in reverse order", vague: "in a different order", omission: "", opposite: "in alphabetical order",
+                topic: "how to reorder the words", options: ["reversed", "sorted"],
+                clarification: "Put the words in reverse order."), SpecFact(
                 phrase: "The letters inside each word keep their order.", topic: "whether the letters of each word are reversed too",
                 options: ["only the word order", "the letters too"], clarification: "Only the order of the words changes.")],
             body: "return ' '.join(reversed(sentence.split()))",
@@ -287,7 +295,7 @@ enum StringFamily {
             sentences: ["Return sentence with the letters of each word reversed, keeping the words in their order.",
                         "Words are separated by single spaces."],
             facts: [SpecFact(
-                phrase: ", keeping the words in their order", omission: "", opposite: ", and the words in reverse order",
+                phrase: ", keeping the words in their order", vague: ", with the words in some order", omission: "", opposite: ", and the words in reverse order",
                 topic: "whether the word order changes", options: ["keep the word order", "reverse it too"],
                 clarification: "Keep the words in their original order.")],
             body: "return ' '.join(word[::-1] for word in sentence.split(' '))",
