@@ -58,7 +58,7 @@ enum ClarificationPhrasing {
             return pick([
                 "The description says '\(said)', but the examples seem to show something else — which one should I follow?",
                 "The text ('\(said)') and the examples disagree. Which is correct?",
-                "Is it really '\(said)'? The examples suggest otherwise.",
+                "The examples suggest otherwise — is it really '\(said)'?",
             ], &generator)
         case .flipExample:
             let call = change.description.components(separatedBy: " now shows ").first?

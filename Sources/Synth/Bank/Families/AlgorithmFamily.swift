@@ -21,7 +21,7 @@ enum AlgorithmFamily {
             result.append(longestRun(strict: strict))
             result.append(isSorted(strict: strict))
         }
-        for k in [2, 3, 4] { result.append(windowSum(k)) }
+        for k in [2, 3, 4, 5] { result.append(windowSum(k)) }
         for ordered in [true, false] { result.append(pairsSumming(ordered: ordered)) }
         for keepDuplicates in [true, false] { result.append(merge(keepDuplicates: keepDuplicates)) }
         result.append(intersection())
@@ -59,7 +59,7 @@ enum AlgorithmFamily {
                 SpecFact.empty(sentence: "If there is no such value, return None.", answer: "Return None when there are too few values."),
             ],
             body: "values = \(values)\nreturn values[\(k - 1)] if len(values) >= \(k) else None",
-            inputs: inputs("kth\(size)\(k)\(distinct)", fixed: [[5, 9, 9, 1, 7, 1], [4, 4, 4, 2], [], [3, 8]])
+            inputs: inputs("kth\(size)\(k)\(distinct)", fixed: [[5, 9, 9, 1, 7, 1], [4, 4, 4, 2], [], [3, 8], Array(1...k), Array(1...k) + [k]])
         ) { args in
             var values = distinct ? Array(Set(args.ints(0))) : args.ints(0)
             values.sort(by: largest ? (>) : (<))
@@ -200,7 +200,7 @@ enum AlgorithmFamily {
                                answer: "Return None when there are fewer than \(k) elements."),
             ],
             body: "if len(numbers) < \(k):\n    return None\nreturn max(sum(numbers[i:i + \(k)]) for i in range(len(numbers) - \(k) + 1))",
-            inputs: inputs("win\(k)", fixed: [[1, -2, 5, 4, -1, 3], [2], [-5, -1, -7, -2]])
+            inputs: inputs("win\(k)", fixed: [[1, -2, 5, 4, -1, 3], [2], [-5, -1, -7, -2], Array(1...k)])
         ) { args in
             let xs = args.ints(0)
             guard xs.count >= k else { return .none }
@@ -252,7 +252,7 @@ enum AlgorithmFamily {
                 clarification: rule)],
             body: keepDuplicates ? "return sorted(first + second)" : "return sorted(set(first + second))",
             inputs: [[.ints([1, 3, 5]), .ints([2, 3, 6])], [.ints([]), .ints([4, 4])], [.ints([1, 1]), .ints([])],
-                     [.ints([0, 2]), .ints([1, 2, 3])], [.ints([7]), .ints([7])]]
+                     [.ints([0, 2]), .ints([1, 2, 3])], [.ints([7]), .ints([7])], [.ints([3, 40]), .ints([33])]]
         ) { args in
             let all = args.ints(0) + args.ints(1)
             return .ints(keepDuplicates ? all.sorted() : Array(Set(all)).sorted())
@@ -267,7 +267,7 @@ enum AlgorithmFamily {
             facts: [.order(ascending: true, phrase: "in ascending order", what: "the common values")],
             body: "return sorted(set(first) & set(second))",
             inputs: [[.ints([3, 1, 2, 3]), .ints([3, 2, 9])], [.ints([]), .ints([1])], [.ints([5, 4]), .ints([4, 5, 6])],
-                     [.ints([1]), .ints([2])], [.ints([8, 8]), .ints([8])]]
+                     [.ints([1]), .ints([2])], [.ints([8, 8]), .ints([8])], [.ints([40, 3, 33]), .ints([33, 40, 3])]]
         ) { .ints(Array(Set($0.ints(0)).intersection($0.ints(1))).sorted()) }
     }
 }

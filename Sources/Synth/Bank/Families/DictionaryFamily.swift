@@ -17,7 +17,7 @@ enum DictionaryFamily {
         result.append(groupByLength())
         for lower in [true, false] { result.append(groupByInitial(lowercaseKeys: lower)) }
         result.append(letterFrequencies())
-        for k in [1, 3] { result.append(keysAbove(k)) }
+        for k in [1, 3, 0] { result.append(keysAbove(k)) }
         return result
     }
 

@@ -54,7 +54,7 @@ enum ListAggregateFamily {
 
     static func problems() -> [BankProblem] {
         let conditions = ListFilterFamily.conditions.filter {
-            ["even", "odd", "gt_3", "div_3", "lt_0", "in_1_5", "ge_5"].contains($0.slug)
+            ["even", "odd", "gt_3", "div_3", "lt_4", "in_1_5", "ge_5"].contains($0.slug)
         }
         var result: [BankProblem] = []
         for aggregate in aggregates {
@@ -90,6 +90,8 @@ enum ListAggregateFamily {
             [.ints([b[1], b[0] + 6, b[0] - 5])],
             [.ints([])],
             [.ints(b)],
+            [.ints([b[0], b[0] - 10])],
+            [.ints([b[0], b[0] + 10])],
         ]
         for _ in 0..<4 { inputs.append([.ints(draw.ints(count: 2...7, in: (b[0] - 6)...(b[0] + 7)))]) }
         let cases = BankSpec.cases(inputs) { args in aggregate.compute(args.ints(0).filter(condition.holds)) }

@@ -8,8 +8,8 @@ enum ListTransformFamily {
 
     static func problems() -> [BankProblem] {
         var result: [BankProblem] = []
-        for n in [1, 2, 5, -3] { result.append(shift(n)) }
-        for n in [2, 3, 10] { result.append(scale(n)) }
+        for n in [1, 2, 5, -3, 10, -1] { result.append(shift(n)) }
+        for n in [2, 3, 10, 5] { result.append(scale(n)) }
         for left in [true, false] { for k in [1, 2, 3] { result.append(rotate(k: k, left: left)) } }
         for k in [2, 3] { for keepShort in [true, false] { result.append(chunk(k: k, keepShort: keepShort)) } }
         for first in [true, false] { result.append(dedupe(keepFirst: first)) }
@@ -112,7 +112,7 @@ enum ListTransformFamily {
                     phrase: "groups of \(k) elements", vague: "small groups", omission: "groups",
                     topic: "the size of each group", options: ["\(k)"], clarification: "Each group has \(k) elements."),
             ],
-            body: body, inputs: listInputs("chunk\(k)\(keepShort)", fixed: [[1, 2, 3, 4, 5, 6, 7], [4, 5, 6, 7]])
+            body: body, inputs: listInputs("chunk\(k)\(keepShort)", fixed: [[1, 2, 3, 4, 5, 6, 7], [4, 5, 6, 7], [1, 2, 3, 4, 5], [9, 8, 7, 6, 5, 4, 3, 2]])
         ) { args in
             let xs = args.ints(0)
             var groups: [PyValue] = []

@@ -13,9 +13,9 @@ enum NumberFamily {
             result.append(multiples(a, b, inclusive: inclusive))
         } }
         for zeroIndexed in [true, false] { result.append(fibonacci(zeroIndexed: zeroIndexed)) }
-        for base in [2, 3, 8] { result.append(toBase(base)) }
+        for base in [2, 3, 8, 5] { result.append(toBase(base)) }
         for base in [2, 3] { result.append(isPower(base)) }
-        for m in [5, 10] { for up in [true, false] { result.append(roundTo(m, tiesUp: up)) } }
+        for m in [4, 10] { for up in [true, false] { result.append(roundTo(m, tiesUp: up)) } }
         for floor in [true, false] { result.append(integerRoot(floor: floor)) }
         for inclusive in [true, false] { result.append(countDivisibleInRange(inclusive: inclusive)) }
         return result
@@ -61,7 +61,7 @@ enum NumberFamily {
                 phrase: "The sign of n is kept and leading zeros of the result disappear.",
                 topic: "what happens to the sign and to leading zeros", options: ["keep the sign", "drop the sign"],
                 clarification: "Keep the sign of n; -120 becomes -21.")],
-            body: "result = int(str(abs(n))[::-1])\nreturn -result if n < 0 else result",
+            body: "return int(str(abs(n))[::-1]) * (-1 if str(n).startswith('-') else 1)",
             inputs: intInputs("rev", fixed: [123, -450, 7], range: -5000...5000)
         ) { args in
             let n = args.int(0)
@@ -181,7 +181,7 @@ enum NumberFamily {
     }
 
     static func toBase(_ base: Int) -> BankProblem {
-        let name = base == 2 ? "binary" : base == 8 ? "octal" : "base 3"
+        let name = base == 2 ? "binary" : base == 8 ? "octal" : "base \(base)"
         return bankProblem(
             "numbers/to_base_\(base)", family: family, name: "to_base_\(base)", params: [("n", "int")], returns: "str",
             sentences: ["Return the digits of the non-negative integer n written in base \(base) (\(name)), as a string without a prefix.",
