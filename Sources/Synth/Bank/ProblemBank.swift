@@ -16,6 +16,7 @@ public enum ProblemBank {
         problems += AlgorithmFamily.problems()
         problems += DictionaryFamily.problems()
         problems += ParsingFamily.problems()
+        problems += HandWrittenProblems.problems()
         return problems
     }()
 
