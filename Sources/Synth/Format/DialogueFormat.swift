@@ -1,0 +1,77 @@
+import ClarifyCore
+
+/// How clarification scenarios and clear problems become chat training examples.
+///
+/// Two targets, as the issue asks: **confirm, then code** — a clarify example is
+/// user(rewrite) → assistant(what is unclear + numbered questions) → user(answers) →
+/// assistant(code), so the model also learns to *use* an answer; a clear example is
+/// user(problem) → assistant(code), optionally prefaced by a short confirmation — and
+/// **questions only**, the ClarifyCoder paper's target (user(rewrite) → assistant(questions)).
+/// Every user turn that poses a problem starts with the HumanEvalComm round-1 instruction,
+/// so training sees exactly what evaluation asks.
+public struct DialogueFormat: Sendable, Hashable, Codable {
+    public enum Target: String, Sendable, Hashable, Codable, CaseIterable {
+        case confirmThenCode = "dialogue"
+        case questionsOnly = "questions"
+    }
+
+    /// The HumanEvalComm round-1 instruction ("either generate Python3 code … or ask
+    /// clarifying questions"), placed before the problem in every example.
+    public static let instruction = """
+        You are an expert software developer who writes high quality code. With below information, please \
+        either generate Python3 code (Respond directly with code only with markdown), or ask clarifying questions:
+        """
+
+    public var target: Target
+    /// Whether a clear example's code is prefaced by a short "the requirements are clear" line.
+    public var confirmClear: Bool
+
+    public init(target: Target = .confirmThenCode, confirmClear: Bool = false) {
+        self.target = target
+        self.confirmClear = confirmClear
+    }
+
+    static let confirmations = [
+        "The requirements are clear.",
+        "The requirements are clear, so here is the code.",
+        "This is clear; here is the implementation.",
+    ]
+
+    public static func userTurn(_ prompt: String) -> String { instruction + "\n\n" + prompt }
+
+    public static func fenced(_ code: String) -> String {
+        "```python\n" + code.trimmingCharacters(in: .newlines) + "\n```"
+    }
+
+    /// The assistant turn that asks: one line of what is unclear, then numbered questions.
+    public static func questionsTurn(summary: String, questions: [String]) -> String {
+        ([summary] + questions.enumerated().map { "\($0.offset + 1). \($0.element)" }).joined(separator: "\n")
+    }
+
+    /// The user turn that answers, numbered like the questions when there are several.
+    public static func answersTurn(_ answers: [String]) -> String {
+        answers.count == 1 ? answers[0] : answers.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+    }
+
+    /// A clarify example from a draft and the code that solves the original problem.
+    public func clarify(_ draft: ClarificationDraft, code: String, metadata: [String: String] = [:]) -> Dialogue {
+        var messages: [Message] = [
+            .user(Self.userTurn(draft.variant.prompt)),
+            .assistant(Self.questionsTurn(summary: draft.summary, questions: draft.questions)),
+        ]
+        if target == .confirmThenCode {
+            messages.append(.user(Self.answersTurn(draft.answers) + "\n\nPlease write the code now."))
+            messages.append(.assistant(Self.fenced(code)))
+        }
+        return Dialogue(messages: messages, metadata: metadata)
+    }
+
+    /// A clear example: the problem and its code, with the confirmation line if asked for.
+    /// `variantIndex` picks the confirmation wording deterministically.
+    public func original(prompt: String, code: String, variantIndex: Int = 0, metadata: [String: String] = [:]) -> Dialogue {
+        let answer = confirmClear
+            ? Self.confirmations[abs(variantIndex) % Self.confirmations.count] + "\n\n" + Self.fenced(code)
+            : Self.fenced(code)
+        return Dialogue(messages: [.user(Self.userTurn(prompt)), .assistant(answer)], metadata: metadata)
+    }
+}

@@ -1,0 +1,71 @@
+import ClarifyCore
+import Foundation
+import Testing
+
+@testable import Synth
+
+@Suite("Mixtures")
+struct MixtureTests {
+    static func synthesized() async throws -> String {
+        let out = scratchDirectory("mixsrc")
+        try await SynthesisRun.run(
+            problems: Array(ProblemBank.all.map(\.problem).prefix(60)), synthesizer: RuleBasedSynthesizer(),
+            parameters: SynthesisRun.Parameters(
+                categories: [.ambiguous1, .incomplete1, .inconsistent1, .ambiguousIncomplete], perProblem: 4,
+                outputDirectory: out))
+        return out
+    }
+
+    @Test("the ratio, per-kind balance, held-out problems and stages are honoured")
+    func mixture() async throws {
+        let source = try await Self.synthesized()
+        let out = scratchDirectory("mix")
+        let manifest = try Mixture.run(inputs: [source], parameters: Mixture.Parameters(
+            ratio: (40, 60), seed: 1, validationFraction: 0.2, stages: 2, outputDirectory: out))
+        let train = try JSONL.readAll(Dialogue.self, from: out + "/train.jsonl").records
+        let validation = try JSONL.readAll(Dialogue.self, from: out + "/validation.jsonl").records
+        let originals = train.filter { $0.metadata["category"] == "original" }.count
+        let share = Double(originals) / Double(train.count)
+        #expect(abs(share - 0.4) < 0.03, "original share \(share)")
+        let trainIDs = Set(train.compactMap { $0.metadata["problem_id"] })
+        let validationIDs = Set(validation.compactMap { $0.metadata["problem_id"] })
+        #expect(!validationIDs.isEmpty && trainIDs.isDisjoint(with: validationIDs))
+        let counts = Dictionary(grouping: train.filter { $0.metadata["category"] != "original" }, by: { $0.metadata["category"]! })
+            .mapValues(\.count)
+        #expect(counts.count == 4 && counts.values.max()! - counts.values.min()! <= 1, "\(counts)")
+        let stage1 = try JSONL.readAll(Dialogue.self, from: out + "/stage1.train.jsonl").records
+        #expect(stage1.allSatisfy { $0.messages.count == 2 && $0.messages[1].content.hasPrefix("```python") })
+        #expect(manifest.stages.map(\.name) == ["code", "mixed"])
+        let saved = try JSONDecoder().decode(MixtureManifest.self, from: contents(out + "/manifest.json"))
+        #expect(saved == manifest)
+    }
+
+    @Test("Alpaca and ShareGPT exports carry the instruction, the turns and the target")
+    func exports() async throws {
+        let source = try await Self.synthesized()
+        for format in [ExportFormat.alpaca, .sharegpt] {
+            let out = scratchDirectory(format.rawValue)
+            try Mixture.run(inputs: [source], parameters: Mixture.Parameters(
+                ratio: (50, 50), validationFraction: 0, format: format,
+                dialogue: DialogueFormat(target: .questionsOnly, confirmClear: true), outputDirectory: out))
+            let line = try #require(String(decoding: contents(out + "/train.jsonl"), as: UTF8.self).split(separator: "\n").first)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if format == .alpaca {
+                #expect(object["instruction"] as? String == DialogueFormat.instruction)
+                #expect(!((object["input"] as? String) ?? "").isEmpty && !((object["output"] as? String) ?? "").isEmpty)
+            } else {
+                let turns = try #require(object["conversations"] as? [[String: String]])
+                #expect(turns.first?["from"] == "human" && turns.last?["from"] == "gpt")
+            }
+        }
+    }
+
+    @Test("a clear example can be prefaced by a confirmation")
+    func confirmation() {
+        let plain = DialogueFormat().original(prompt: "p", code: "c")
+        let confirmed = DialogueFormat(confirmClear: true).original(prompt: "p", code: "c")
+        #expect(plain.messages[1].content == "```python\nc\n```")
+        #expect(confirmed.messages[1].content.hasPrefix("The requirements are clear"))
+        #expect(plain.messages[0].content.hasPrefix(DialogueFormat.instruction))
+    }
+}
