@@ -108,3 +108,18 @@ struct SandboxBasicsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
     }
 }
+
+@Suite("Sandbox cancellation")
+struct SandboxCancellationTests {
+    @Test("cancelling the task kills the run promptly and reports it as a sandbox error, not a verdict")
+    func cancel() async throws {
+        let sandbox = try makeSandbox()
+        let task = Task { await sandbox.run(SandboxProgram(source: "import time\ntime.sleep(30)\n")) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let result = await task.value
+        #expect(result.verdict == .sandboxError)
+        #expect(result.sandboxMessage == "cancelled")
+        #expect(result.seconds < 5)
+    }
+}

@@ -53,6 +53,12 @@ struct BatchRunner: Sendable {
         var results = [UnitResult?](repeating: nil, count: units.count)
         var start = 0
         while start < units.count {
+            if Task.isCancelled {
+                for index in start..<units.count where results[index] == nil {
+                    results[index] = UnitResult(status: .sandboxError, stdout: nil, error: "cancelled")
+                }
+                break
+            }
             let nonce = "@@clarifycoder-" + UUID().uuidString
             let batch = Batch(nonce: nonce, start: start, freshPidNamespace: pool.sandbox.isolation != .limitsOnly,
                               units: units)
