@@ -120,6 +120,18 @@ struct ExecutorTests {
     }
 }
 
+@Suite("APPS output comparison")
+struct APPSComparisonTests {
+    @Test("lines, then tokens, then numbers within allclose tolerance", arguments: [
+        ("3\n7\n", "3\n7", true), ("3 \n7\n\n", "3\n7\n", true), ("3 7\n", "3\n7\n", true),
+        ("0.3333333\n", "0.33333333333\n", true), ("1.0 2.0", "1 2", true), ("3\n8\n", "3\n7\n", false),
+        ("0.33\n", "0.3333\n", false), ("", "1\n", false), ("YES\n", "yes\n", false),
+    ])
+    func compare(printed: String, expected: String, agree: Bool) {
+        #expect(TestPlan.outputsAgree(printed, expected) == agree)
+    }
+}
+
 @Suite("Executors under every isolation level")
 struct ExecutorIsolationTests {
     @Test("the batch harness judges correctly with and without a pid namespace",

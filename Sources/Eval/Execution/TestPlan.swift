@@ -88,14 +88,27 @@ struct TestPlan {
         stdoutJudge(index: index, expected: "True", result)
     }
 
-    /// APPS stdin/stdout: the outputs agree line by line after trailing whitespace is dropped from
-    /// every line and trailing blank lines from the whole (the core of APPS' `testing_util`, minus
-    /// its float and set-of-tokens fallbacks).
+    /// APPS stdin/stdout, after APPS' `testing_util`: the outputs agree line by line once trailing
+    /// whitespace is dropped from every line and trailing blank lines from the whole; failing that,
+    /// as whitespace-separated tokens; failing that, as numbers within numpy's `allclose`
+    /// tolerance (rtol 1e-5, atol 1e-8) when every token is one.
     static func stdioJudge(index: Int, expected: String, _ result: UnitResult) -> TestOutcome {
         guard result.status == .passed else { return exitJudge(index: index, result) }
-        let passed = normalizedLines(result.stdout ?? "") == normalizedLines(expected)
+        let passed = outputsAgree(result.stdout ?? "", expected)
         return TestOutcome(index: index, passed: passed, status: result.status,
                            detail: passed ? nil : "output differs from the expected output")
+    }
+
+    static func outputsAgree(_ printed: String, _ expected: String) -> Bool {
+        if normalizedLines(printed) == normalizedLines(expected) { return true }
+        let got = printed.split(whereSeparator: \.isWhitespace)
+        let want = expected.split(whereSeparator: \.isWhitespace)
+        if got == want { return true }
+        guard got.count == want.count, !got.isEmpty else { return false }
+        for (a, b) in zip(got, want) {
+            guard let x = Double(a), let y = Double(b), abs(x - y) <= 1e-8 + 1e-5 * abs(y) else { return false }
+        }
+        return true
     }
 
     static func normalizedLines(_ text: String) -> [Substring] {
