@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Python program to run: the script and any data files it reads, all placed read-only in one
@@ -135,11 +135,13 @@ public struct Sandbox: Sendable {
         defer { user.giveBack() }
         let scratch: Scratch
         do {
-            scratch = try Scratch.make(root: configuration.scratchRoot, program: program, tools: tools,
-                                       user: user, needsWritableHostDirectory: isolation != .bubblewrap)
+            scratch = try Scratch.make(
+                root: configuration.scratchRoot, program: program, tools: tools,
+                user: user, needsWritableHostDirectory: isolation != .bubblewrap)
         } catch {
-            return SandboxResult(verdict: .sandboxError, termination: nil, stdout: "", stderr: "", seconds: 0,
-                                 sandboxMessage: "cannot prepare scratch directory: \(error)")
+            return SandboxResult(
+                verdict: .sandboxError, termination: nil, stdout: "", stderr: "", seconds: 0,
+                sandboxMessage: "cannot prepare scratch directory: \(error)")
         }
         defer { scratch.remove() }
         let command = commandLine(scratch: scratch, program: program, limits: limits, user: user)
@@ -151,8 +153,9 @@ public struct Sandbox: Sendable {
                 exitGraceSeconds: isolation == .limitsOnly ? 0.2 : 3, cancellation: cancellation)
             return SandboxResult.classify(outcome, isolation: isolation)
         } catch {
-            return SandboxResult(verdict: .sandboxError, termination: nil, stdout: "", stderr: "", seconds: 0,
-                                 sandboxMessage: "cannot start \(command.executable): \(String(cString: strerror(error.errno)))")
+            return SandboxResult(
+                verdict: .sandboxError, termination: nil, stdout: "", stderr: "", seconds: 0,
+                sandboxMessage: "cannot start \(command.executable): \(String(cString: strerror(error.errno)))")
         }
     }
 

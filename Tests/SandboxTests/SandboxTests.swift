@@ -25,7 +25,8 @@ struct SandboxBasicsTests {
 
     @Test("a clean exit passes and its output is captured")
     func passes() async throws {
-        let result = try await makeSandbox().run(SandboxProgram(source: "print('hello')\nimport sys\nprint('err', file=sys.stderr)"))
+        let result = try await makeSandbox().run(
+            SandboxProgram(source: "print('hello')\nimport sys\nprint('err', file=sys.stderr)"))
         #expect(result.verdict == .passed)
         #expect(result.stdout == "hello\n")
         #expect(result.stderr == "err\n")

