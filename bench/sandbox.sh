@@ -75,5 +75,5 @@ theirs_median = statistics.median(float(t) for t in theirs_t.split())
 ours_rate, theirs_rate = n / ours_median, n / theirs_median
 print(json.dumps({'name': 'sandbox', 'ours_samples_per_s': round(ours_rate, 2),
                   'baseline_samples_per_s': round(theirs_rate, 2), 'ratio': round(ours_rate / theirs_rate, 2),
-                  'verdicts_identical': same}))
+                  'verdicts_identical': same}, separators=(',', ':')))
 PY

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The command that runs a program under a given isolation, and the host-side scratch directory
@@ -17,8 +17,9 @@ extension Sandbox {
     func commandLine(scratch: Scratch, program: SandboxProgram, limits: SandboxLimits, user: LentUser)
         -> SandboxCommand
     {
-        Self.commandLine(isolation: isolation, tools: tools, configuration: configuration, scratch: scratch,
-                         program: program, limits: limits, user: user)
+        Self.commandLine(
+            isolation: isolation, tools: tools, configuration: configuration, scratch: scratch,
+            program: program, limits: limits, user: user)
     }
 
     /// Where the program's files appear inside bubblewrap.
@@ -30,8 +31,10 @@ extension Sandbox {
     ) -> SandboxCommand {
         var argv: [String] = []
         if tools.dropPrivileges, let setpriv = tools.setpriv {
-            argv += [setpriv, "--reuid=\(user.uid)", "--regid=\(user.gid)",
-                     "--clear-groups", "--"]
+            argv += [
+                setpriv, "--reuid=\(user.uid)", "--regid=\(user.gid)",
+                "--clear-groups", "--",
+            ]
         }
         let home: String
         let workingDirectory: String?
@@ -47,8 +50,10 @@ extension Sandbox {
             workingDirectory = nil
             script = inputMount + "/main.py"
         case .unshare:
-            argv += [tools.unshare ?? "unshare", "--user", "--net", "--pid", "--ipc", "--uts", "--fork",
-                     "--kill-child", "--"]
+            argv += [
+                tools.unshare ?? "unshare", "--user", "--net", "--pid", "--ipc", "--uts", "--fork",
+                "--kill-child", "--",
+            ]
             home = scratch.work
             workingDirectory = scratch.work
             script = scratch.input + "/main.py"
@@ -62,8 +67,9 @@ extension Sandbox {
             "PATH=/usr/bin:/bin", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "PYTHONIOENCODING=utf-8",
         ]
-        return SandboxCommand(executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
-                              workingDirectory: workingDirectory)
+        return SandboxCommand(
+            executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
+            workingDirectory: workingDirectory)
     }
 
     /// Read-only system directories: /usr and /etc, the merged-/usr symlinks as symlinks, and the
@@ -73,7 +79,9 @@ extension Sandbox {
         for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
             var info = stat()
             guard lstat(top, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFLNK, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: top) {
+            if info.st_mode & S_IFMT == S_IFLNK,
+                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: top)
+            {
                 mounts += ["--symlink", target, top]
             } else if info.st_mode & S_IFMT == S_IFDIR {
                 mounts += ["--ro-bind", top, top]
@@ -81,7 +89,8 @@ extension Sandbox {
         }
         let resolved = URL(fileURLWithPath: python).resolvingSymlinksInPath().path
         if let first = resolved.split(separator: "/").first.map({ "/" + $0 }),
-           !["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64"].contains(first) {
+            !["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64"].contains(first)
+        {
             mounts += ["--ro-bind", first, first]
         }
         return mounts
@@ -97,17 +106,21 @@ extension Sandbox {
         let program = SandboxProgram(source: "pass\n")
         let user = LentUser.lend(configuration.user)
         defer { user.giveBack() }
-        guard let scratch = try? Scratch.make(root: configuration.scratchRoot, program: program, tools: tools,
-                                              user: user, needsWritableHostDirectory: true)
+        guard
+            let scratch = try? Scratch.make(
+                root: configuration.scratchRoot, program: program, tools: tools,
+                user: user, needsWritableHostDirectory: true)
         else { return false }
         defer { scratch.remove() }
         var limits = SandboxLimits()
         limits.wallClockSeconds = 10
-        let command = commandLine(isolation: isolation, tools: tools, configuration: configuration,
-                                  scratch: scratch, program: program, limits: limits, user: user)
-        guard let outcome = try? ProcessRunner.run(
-            executable: command.executable, arguments: command.arguments, environment: command.environment,
-            workingDirectory: command.workingDirectory, limits: limits, setProcessLimit: false)
+        let command = commandLine(
+            isolation: isolation, tools: tools, configuration: configuration,
+            scratch: scratch, program: program, limits: limits, user: user)
+        guard
+            let outcome = try? ProcessRunner.run(
+                executable: command.executable, arguments: command.arguments, environment: command.environment,
+                workingDirectory: command.workingDirectory, limits: limits, setProcessLimit: false)
         else { return false }
         return outcome.termination == .exited(0)
     }
@@ -126,8 +139,9 @@ struct Scratch {
     ) throws -> Scratch {
         let fm = FileManager.default
         let root = base + "/clarifycoder-sandbox-" + UUID().uuidString.lowercased()
-        try fm.createDirectory(atPath: root + "/input", withIntermediateDirectories: true,
-                               attributes: [.posixPermissions: 0o755])
+        try fm.createDirectory(
+            atPath: root + "/input", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
         chmod(root, 0o755)
         try Data(program.source.utf8).write(to: URL(fileURLWithPath: root + "/input/main.py"))
         for (name, contents) in program.files {
@@ -137,8 +151,9 @@ struct Scratch {
             try Data(contents.utf8).write(to: URL(fileURLWithPath: root + "/input/" + name))
         }
         if needsWritableHostDirectory {
-            try fm.createDirectory(atPath: root + "/work", withIntermediateDirectories: false,
-                                   attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: root + "/work", withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700])
             if tools.dropPrivileges { chown(root + "/work", user.uid, user.gid) }
         }
         return Scratch(root: root)

@@ -1,8 +1,9 @@
 import CSandboxSpawn
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How a process ended.
@@ -20,6 +21,8 @@ struct ProcessOutcome: Sendable {
     var outputExceeded: Bool
     /// The wall clock ran out (the process group was killed for it).
     var timedOut: Bool
+    /// The caller cancelled the run (the process group was killed for it).
+    var cancelled: Bool = false
     var seconds: Double
 }
 
@@ -49,7 +52,8 @@ enum ProcessRunner {
         workingDirectory: String?,
         limits: SandboxLimits,
         setProcessLimit: Bool,
-        exitGraceSeconds: Double = 0.2
+        exitGraceSeconds: Double = 0.2,
+        cancellation: CancellationFlag? = nil
     ) throws(SpawnFailure) -> ProcessOutcome {
         let start = DispatchTime.now().uptimeNanoseconds
         var outPipe: [Int32] = [-1, -1]
@@ -102,6 +106,7 @@ enum ProcessRunner {
         }
         let deadline = start + UInt64(max(0, limits.wallClockSeconds) * 1e9)
         var timedOut = false
+        var cancelled = false
         var outputExceeded = false
         var killed = false
         var termination: ProcessTermination?
@@ -117,6 +122,10 @@ enum ProcessRunner {
             let now = DispatchTime.now().uptimeNanoseconds
             if termination == nil, !killed, now >= deadline {
                 timedOut = true
+                killGroup()
+            }
+            if termination == nil, !killed, cancellation?.isSet == true {
+                cancelled = true
                 killGroup()
             }
             if termination != nil, (!outOpen && !errOpen) || now >= drainDeadline { break }
@@ -155,6 +164,7 @@ enum ProcessRunner {
             stderr: stderr.bytes,
             outputExceeded: outputExceeded,
             timedOut: timedOut,
+            cancelled: cancelled,
             seconds: seconds
         )
     }
@@ -186,6 +196,13 @@ enum ProcessRunner {
             return errno == EAGAIN || errno == EWOULDBLOCK
         }
     }
+}
+
+/// Set from a task-cancellation handler, read by the runner's poll loop (every 50 ms at most).
+final class CancellationFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
 }
 
 /// Keeps the first `cap` bytes and remembers whether more came.

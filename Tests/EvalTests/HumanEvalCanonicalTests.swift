@@ -27,8 +27,9 @@ struct HumanEvalCanonicalTests {
             Sample(taskID: $0.taskID, completion: "    raise ValueError('deliberately broken')\n" + $0.completion)
         }
         let sandbox = try Sandbox()
-        let evaluation = SampleEvaluation(executor: ProblemExecutor(pool: SandboxPool(sandbox: sandbox, workers: 4)),
-                                          batchSize: 16)
+        let evaluation = SampleEvaluation(
+            executor: ProblemExecutor(pool: SandboxPool(sandbox: sandbox, workers: 4)),
+            batchSize: 16)
         let results = try await evaluation.evaluate(canonical + broken, problems: problems)
         let failures = results.prefix(164).filter { !$0.passed }.map { "\($0.taskID): \($0.result)" }
         #expect(failures.isEmpty, "\(failures)")

@@ -4,23 +4,31 @@ import Testing
 @testable import Eval
 
 func report(_ id: String, passed: Int, of total: Int) -> ExecutionReport {
-    ExecutionReport(problemID: id, outcomes: (0..<total).map {
-        TestOutcome(index: $0, passed: $0 < passed, status: .passed)
-    })
+    ExecutionReport(
+        problemID: id,
+        outcomes: (0..<total).map {
+            TestOutcome(index: $0, passed: $0 < passed, status: .passed)
+        })
 }
 
-func item(_ id: String, _ category: ClarificationCategory, _ kind: ResponseKind, paper: ResponseKind? = nil,
-          grade: Int? = nil, _ executions: [ExecutionReport]) -> ItemOutcome {
-    ItemOutcome(problemID: id, category: category, firstResponse: kind, firstResponsePaper: paper ?? kind,
-                questionGrade: grade, executions: executions)
+func item(
+    _ id: String, _ category: ClarificationCategory, _ kind: ResponseKind, paper: ResponseKind? = nil,
+    grade: Int? = nil, _ executions: [ExecutionReport]
+) -> ItemOutcome {
+    ItemOutcome(
+        problemID: id, category: category, firstResponse: kind, firstResponsePaper: paper ?? kind,
+        questionGrade: grade, executions: executions)
 }
 
 @Suite("Metrics")
 struct MetricsTests {
-    @Test("pass@k matches 1 − C(n−c, k)/C(n, k) (values from Python's math.comb)",
-          arguments: [(10, 3, 5, 0.9166666666666666), (200, 13, 10, 0.4975511147306061),
-                      (200, 13, 100, 0.9999194971988055), (5, 0, 1, 0.0), (5, 5, 5, 1.0), (7, 2, 3, 0.7142857142857143),
-                      (10, 3, 1, 0.3)])
+    @Test(
+        "pass@k matches 1 − C(n−c, k)/C(n, k) (values from Python's math.comb)",
+        arguments: [
+            (10, 3, 5, 0.9166666666666666), (200, 13, 10, 0.4975511147306061),
+            (200, 13, 100, 0.9999194971988055), (5, 0, 1, 0.0), (5, 5, 5, 1.0), (7, 2, 3, 0.7142857142857143),
+            (10, 3, 1, 0.3),
+        ])
     func passAtK(n: Int, c: Int, k: Int, expected: Double) {
         #expect(abs(PassAtK.estimate(n: n, correct: c, k: k) - expected) < 1e-12)
     }

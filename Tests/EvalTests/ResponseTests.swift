@@ -25,18 +25,29 @@ let labelledResponses: [LabelledResponse] = {
 
 let fixtureProblems: [String: Problem] = [
     "add": Problem(
-        id: "fixture/add", prompt: "def add(a: int, b: int) -> int:\n    \"\"\"Add two integers.\n    >>> add(2, 3)\n    5\n    \"\"\"\n",
-        entryPoint: "add", tests: .checkProgram("def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n"),
+        id: "fixture/add",
+        prompt: "def add(a: int, b: int) -> int:\n    \"\"\"Add two integers.\n    >>> add(2, 3)\n    5\n    \"\"\"\n",
+        entryPoint: "add",
+        tests: .checkProgram(
+            "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n"),
         source: "fixture"),
     "palindrome": Problem(
-        id: "fixture/palindrome", prompt: "def is_palindrome(text: str) -> bool:\n    \"\"\"Whether text reads the same backwards.\"\"\"\n",
+        id: "fixture/palindrome",
+        prompt: "def is_palindrome(text: str) -> bool:\n    \"\"\"Whether text reads the same backwards.\"\"\"\n",
         entryPoint: "is_palindrome",
-        tests: .checkProgram("def check(candidate):\n    assert candidate('aba')\n    assert not candidate('ab')\n    assert candidate('')\n    assert not candidate('Aa')\n"),
+        tests: .checkProgram(
+            "def check(candidate):\n    assert candidate('aba')\n    assert not candidate('ab')\n"
+                + "    assert candidate('')\n    assert not candidate('Aa')\n"
+        ),
         source: "fixture"),
     "median": Problem(
-        id: "fixture/median", prompt: "from typing import List\n\n\ndef median(l: List[float]) -> float:\n    \"\"\"Return the median of l.\"\"\"\n",
+        id: "fixture/median",
+        prompt:
+            "from typing import List\n\n\ndef median(l: List[float]) -> float:\n"
+                + "    \"\"\"Return the median of l.\"\"\"\n",
         entryPoint: "median",
-        tests: .checkProgram("def check(candidate):\n    assert candidate([3, 1, 2]) == 2\n    assert candidate([1, 2, 3, 4]) == 2.5\n"),
+        tests: .checkProgram(
+            "def check(candidate):\n    assert candidate([3, 1, 2]) == 2\n    assert candidate([1, 2, 3, 4]) == 2.5\n"),
         source: "fixture"),
 ]
 
@@ -60,7 +71,8 @@ struct ResponseTests {
             #expect(analysis.paperKind == labelled.paper, "\(labelled.id): paper rule")
             #expect(analysis.kind == labelled.strict, "\(labelled.id): strict rule, code \(analysis.code ?? "nil")")
             if let passes = labelled.passes, let code = analysis.code, let problem = fixtureProblems[labelled.problem] {
-                runs.append((problem, CandidateBuilder.candidate(code: code, functions: analysis.functions, problem: problem)))
+                runs.append(
+                    (problem, CandidateBuilder.candidate(code: code, functions: analysis.functions, problem: problem)))
                 expectations.append((labelled, passes))
             }
         }
@@ -82,11 +94,15 @@ struct ResponseTests {
 
     @Test("bodies are re-indented to four spaces and whole functions get the prompt's imports")
     func candidates() {
-        #expect(CandidateBuilder.reindentedBody("x = 1\nif x:\n    return x") == "    x = 1\n    if x:\n        return x\n")
+        #expect(
+            CandidateBuilder.reindentedBody("x = 1\nif x:\n    return x") == "    x = 1\n    if x:\n        return x\n")
         #expect(CandidateBuilder.reindentedBody("        return 1\n\n        ") == "    return 1\n\n\n")
         let median = fixtureProblems["median"]!
-        #expect(CandidateBuilder.candidate(code: "def median(l):\n    return 0", functions: ["median"], problem: median)
+        #expect(
+            CandidateBuilder.candidate(code: "def median(l):\n    return 0", functions: ["median"], problem: median)
                 == .program("from typing import List\ndef median(l):\n    return 0"))
-        #expect(CandidateBuilder.candidate(code: "return 0", functions: [], problem: median) == .completion("    return 0\n"))
+        #expect(
+            CandidateBuilder.candidate(code: "return 0", functions: [], problem: median)
+                == .completion("    return 0\n"))
     }
 }

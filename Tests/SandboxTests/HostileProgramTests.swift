@@ -19,14 +19,18 @@ let hostileCorpusIsSafe: Bool = {
 @Suite("Hostile programs are contained", .enabled(if: hostileCorpusIsSafe))
 struct HostileProgramTests {
     /// Runs `source` with a unique marker argument, and checks no process carrying it survives.
-    func runHostile(_ source: String, wallClock: Double = 2, isolation: SandboxIsolation? = nil,
-                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> SandboxResult {
+    func runHostile(
+        _ source: String, wallClock: Double = 2, isolation: SandboxIsolation? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> SandboxResult {
         let marker = "hostile-\(UUID().uuidString)"
-        let sandbox = try Sandbox(configuration: SandboxConfiguration(isolation: isolation, limits: testLimits(wallClock: wallClock)))
+        let sandbox = try Sandbox(
+            configuration: SandboxConfiguration(isolation: isolation, limits: testLimits(wallClock: wallClock)))
         let result = await sandbox.run(SandboxProgram(source: source, arguments: [marker]))
         // The run's own clock: time spent waiting for a test thread afterwards is not the sandbox's.
         #expect(result.seconds < wallClock + 3, "the run overstayed its wall clock", sourceLocation: sourceLocation)
-        #expect(processesCarrying(marker).isEmpty, "a process of the program survived it", sourceLocation: sourceLocation)
+        #expect(
+            processesCarrying(marker).isEmpty, "a process of the program survived it", sourceLocation: sourceLocation)
         return result
     }
 
@@ -46,7 +50,8 @@ struct HostileProgramTests {
 
     @Test("a real fork bomb is stopped by the process limit and the wall clock")
     func forkBomb() async throws {
-        let result = try await runHostile("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", wallClock: 1.5)
+        let result = try await runHostile(
+            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", wallClock: 1.5)
         #expect(result.verdict == .timeout)
     }
 
@@ -97,7 +102,8 @@ struct HostileProgramTests {
         try secret.write(to: visible, atomically: true, encoding: .utf8)
         chmod(directory.path, 0o777)
         chmod(visible.path, 0o666)
-        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(".canary-\(UUID().uuidString)")
+        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            ".canary-\(UUID().uuidString)")
         try secret.write(to: beside, atomically: true, encoding: .utf8)
         chmod(beside.path, 0o666)
         defer { try? FileManager.default.removeItem(at: beside) }
@@ -237,8 +243,8 @@ func processesCarrying(_ marker: String) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap { entry in
         guard let pid = Int32(entry),
-              let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-              String(decoding: data, as: UTF8.self).contains(marker)
+            let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+            String(decoding: data, as: UTF8.self).contains(marker)
         else { return nil }
         return pid
     }
@@ -260,7 +266,9 @@ final class LocalListener {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -25,7 +25,8 @@ struct SandboxBasicsTests {
 
     @Test("a clean exit passes and its output is captured")
     func passes() async throws {
-        let result = try await makeSandbox().run(SandboxProgram(source: "print('hello')\nimport sys\nprint('err', file=sys.stderr)"))
+        let result = try await makeSandbox().run(
+            SandboxProgram(source: "print('hello')\nimport sys\nprint('err', file=sys.stderr)"))
         #expect(result.verdict == .passed)
         #expect(result.stdout == "hello\n")
         #expect(result.stderr == "err\n")
@@ -106,5 +107,20 @@ struct SandboxBasicsTests {
         let sandbox = try Sandbox(configuration: SandboxConfiguration(limits: testLimits(), scratchRoot: root))
         _ = await sandbox.run(SandboxProgram(source: "open('f', 'w').write('x')"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+    }
+}
+
+@Suite("Sandbox cancellation")
+struct SandboxCancellationTests {
+    @Test("cancelling the task kills the run promptly and reports it as a sandbox error, not a verdict")
+    func cancel() async throws {
+        let sandbox = try makeSandbox()
+        let task = Task { await sandbox.run(SandboxProgram(source: "import time\ntime.sleep(30)\n")) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let result = await task.value
+        #expect(result.verdict == .sandboxError)
+        #expect(result.sandboxMessage == "cancelled")
+        #expect(result.seconds < 5)
     }
 }

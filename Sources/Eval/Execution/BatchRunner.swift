@@ -53,9 +53,16 @@ struct BatchRunner: Sendable {
         var results = [UnitResult?](repeating: nil, count: units.count)
         var start = 0
         while start < units.count {
+            if Task.isCancelled {
+                for index in start..<units.count where results[index] == nil {
+                    results[index] = UnitResult(status: .sandboxError, stdout: nil, error: "cancelled")
+                }
+                break
+            }
             let nonce = "@@clarifycoder-" + UUID().uuidString
-            let batch = Batch(nonce: nonce, start: start, freshPidNamespace: pool.sandbox.isolation != .limitsOnly,
-                              units: units)
+            let batch = Batch(
+                nonce: nonce, start: start, freshPidNamespace: pool.sandbox.isolation != .limitsOnly,
+                units: units)
             let json = (try? String(decoding: JSONEncoder().encode(batch), as: UTF8.self)) ?? "{}"
             let remaining = units[start...]
             var limits = pool.sandbox.configuration.limits
@@ -66,8 +73,8 @@ struct BatchRunner: Sendable {
                 SandboxProgram(source: PythonHarness.source, files: ["batch.json": json]), limits: limits)
             for line in outcome.stdout.split(separator: "\n") where line.hasPrefix(nonce + " ") {
                 guard let data = line.dropFirst(nonce.count + 1).data(using: .utf8),
-                      let report = try? JSONDecoder().decode(Report.self, from: data),
-                      report.index >= start, report.index < units.count
+                    let report = try? JSONDecoder().decode(Report.self, from: data),
+                    report.index >= start, report.index < units.count
                 else { continue }
                 results[report.index] = UnitResult(status: report.status, stdout: report.stdout, error: report.error)
             }

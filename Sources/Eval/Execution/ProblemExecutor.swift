@@ -10,8 +10,10 @@ public struct ExecutorParameters: Sendable, Hashable {
     public var assertSeconds: Double = 3
     public var stdioSeconds: Double = 4
 
-    public init(checkProgramSeconds: Double = 3, caseSeconds: Double = 3, assertSeconds: Double = 3,
-                stdioSeconds: Double = 4) {
+    public init(
+        checkProgramSeconds: Double = 3, caseSeconds: Double = 3, assertSeconds: Double = 3,
+        stdioSeconds: Double = 4
+    ) {
         self.checkProgramSeconds = checkProgramSeconds
         self.caseSeconds = caseSeconds
         self.assertSeconds = assertSeconds

@@ -15,8 +15,10 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     /// Final code of each sample, executed.
     public var executions: [ExecutionReport]
 
-    public init(problemID: String, category: ClarificationCategory, firstResponse: ResponseKind,
-                firstResponsePaper: ResponseKind, questionGrade: Int? = nil, executions: [ExecutionReport]) {
+    public init(
+        problemID: String, category: ClarificationCategory, firstResponse: ResponseKind,
+        firstResponsePaper: ResponseKind, questionGrade: Int? = nil, executions: [ExecutionReport]
+    ) {
         self.problemID = problemID
         self.category = category
         self.firstResponse = firstResponse
@@ -61,7 +63,9 @@ public struct MetricSummary: Sendable, Hashable, Codable {
         }
         self.passAtK = passAtK
         passAt1 = passAtK[1] ?? PassAtK.mean(counts, k: 1)
-        let rates = executed.map { item in item.executions.map(\.testPassRate).reduce(0, +) / Double(item.executions.count) }
+        let rates = executed.map { item in
+            item.executions.map(\.testPassRate).reduce(0, +) / Double(item.executions.count)
+        }
         testPassRate = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
         sandboxErrors = outcomes.filter { $0.executions.contains(where: \.hadSandboxError) }.count
     }

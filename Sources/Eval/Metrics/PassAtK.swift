@@ -6,7 +6,8 @@ public enum PassAtK {
     /// pass@k for one problem. `k` must not exceed `n`; with fewer than k wrong samples every draw of
     /// k contains a correct one, so the value is 1.
     public static func estimate(n: Int, correct c: Int, k: Int) -> Double {
-        precondition(n >= 0 && c >= 0 && c <= n && k >= 1, "pass@k needs 0 ≤ c ≤ n and k ≥ 1 (n=\(n) c=\(c) k=\(k))")
+        precondition(
+            n >= 0 && c >= 0 && c <= n && k >= 1, "pass@k needs 0 ≤ c ≤ n and k ≥ 1 (n=\(n) c=\(c) k=\(k))")
         precondition(k <= n, "pass@\(k) needs at least \(k) samples per problem, got \(n)")
         if c == 0 { return 0 }
         if n - c < k { return 1 }

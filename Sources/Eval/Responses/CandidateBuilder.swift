@@ -26,7 +26,8 @@ public enum CandidateBuilder {
     /// Lines of `code` shifted so the least-indented non-blank line sits at four spaces; tabs count
     /// as four spaces.
     public static func reindentedBody(_ code: String) -> String {
-        let lines = code.replacingOccurrences(of: "\t", with: "    ").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = code.replacingOccurrences(of: "\t", with: "    ").split(
+            separator: "\n", omittingEmptySubsequences: false)
         let indents = lines.filter { !$0.allSatisfy(\.isWhitespace) }.map { $0.prefix { $0 == " " }.count }
         let least = indents.min() ?? 0
         let shifted = lines.map { line -> String in

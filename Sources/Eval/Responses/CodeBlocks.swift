@@ -19,7 +19,8 @@ public enum CodeBlocks {
         var start = 0
         while start + 3 <= text.count {
             if text[start] == "`", text[start + 1] == "`", text[start + 2] == "`",
-               let code = paperMatch(text, openingAt: start) {
+                let code = paperMatch(text, openingAt: start)
+            {
                 return code
             }
             start += 1
@@ -63,8 +64,10 @@ public enum CodeBlocks {
             let trimmed = line.drop { $0 == " " }
             if var open = current {
                 if trimmed.hasPrefix(open.fence), trimmed.trimmingWhitespace().allSatisfy({ $0 == open.fence.first }) {
-                    blocks.append(CodeBlock(language: open.language, code: open.lines.joined(separator: "\n"),
-                                            unterminated: false))
+                    blocks.append(
+                        CodeBlock(
+                            language: open.language, code: open.lines.joined(separator: "\n"),
+                            unterminated: false))
                     current = nil
                 } else {
                     open.lines.append(line)
@@ -87,7 +90,8 @@ public enum CodeBlocks {
             current = (fence, language, [])
         }
         if let open = current, !open.lines.isEmpty {
-            blocks.append(CodeBlock(language: open.language, code: open.lines.joined(separator: "\n"), unterminated: true))
+            blocks.append(
+                CodeBlock(language: open.language, code: open.lines.joined(separator: "\n"), unterminated: true))
         }
         return (blocks, prose.joined(separator: "\n"))
     }

@@ -73,7 +73,8 @@ public struct ResponseAnalyzer: Sendable {
             // Asking is judged on the prose outside code, and on fenced blocks without code (a
             // question put in a fence is still a question).
             let codelessBlocks = blockRange.filter { regions[$0].isEmpty }.map { texts[$0] }
-            let asks = Self.asks(([Self.removing(regions[proseIndex], from: prose)] + codelessBlocks).joined(separator: "\n"))
+            let asks = Self.asks(
+                ([Self.removing(regions[proseIndex], from: prose)] + codelessBlocks).joined(separator: "\n"))
             let kind: ResponseKind = code != nil ? .code : (asks ? .question : .neither)
             let paperCode = CodeBlocks.paperFirstBlock(in: responses[index])
             return ResponseAnalysis(

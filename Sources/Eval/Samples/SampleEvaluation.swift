@@ -63,7 +63,9 @@ public struct SampleEvaluation: Sendable {
         let byID = Dictionary(problems.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var items: [(Problem, Candidate)] = []
         for (number, sample) in samples.enumerated() {
-            guard let problem = byID[sample.taskID] else { throw UnknownTask(taskID: sample.taskID, sampleNumber: number + 1) }
+            guard let problem = byID[sample.taskID] else {
+                throw UnknownTask(taskID: sample.taskID, sampleNumber: number + 1)
+            }
             items.append((problem, .completion(sample.completion)))
         }
         // Keep every worker busy to the end: at least four batches per worker when there is enough.
@@ -85,8 +87,9 @@ public struct SampleEvaluation: Sendable {
             return collected.flatMap { $0 }
         }
         return zip(samples, reports).map { sample, report in
-            SampleResult(taskID: sample.taskID, completion: sample.completion, result: report.humanEvalResult,
-                         passed: report.passed, testsPassed: report.testsPassed, testsTotal: report.testsTotal)
+            SampleResult(
+                taskID: sample.taskID, completion: sample.completion, result: report.humanEvalResult,
+                passed: report.passed, testsPassed: report.testsPassed, testsTotal: report.testsTotal)
         }
     }
 

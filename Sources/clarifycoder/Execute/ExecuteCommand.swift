@@ -51,8 +51,9 @@ struct ExecuteCommand: AsyncParsableCommand {
         for warning in sandbox.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         let executor = ProblemExecutor(
             pool: SandboxPool(sandbox: sandbox, workers: workers),
-            parameters: ExecutorParameters(checkProgramSeconds: timeout, caseSeconds: timeout, assertSeconds: timeout,
-                                           stdioSeconds: timeout))
+            parameters: ExecutorParameters(
+                checkProgramSeconds: timeout, caseSeconds: timeout, assertSeconds: timeout,
+                stdioSeconds: timeout))
         let total = sampleList.count
         let showProgress = !json && isatty(STDERR_FILENO) != 0
         let started = Date()
@@ -70,14 +71,18 @@ struct ExecuteCommand: AsyncParsableCommand {
         let passAtK = SampleEvaluation.passAtK(results)
         let keys = passAtK.keys.sorted()
         if json {
-            let fields = keys.map { "\"pass@\($0)\":\(passAtK[$0]!)" } + [
-                "\"samples\":\(results.count)", "\"seconds\":\(seconds)",
-                "\"samples_per_s\":\(Double(results.count) / max(seconds, 1e-9))",
-            ]
+            let fields =
+                keys.map { "\"pass@\($0)\":\(passAtK[$0]!)" } + [
+                    "\"samples\":\(results.count)", "\"seconds\":\(seconds)",
+                    "\"samples_per_s\":\(Double(results.count) / max(seconds, 1e-9))",
+                ]
             print("{" + fields.joined(separator: ",") + "}")
         } else {
             let passed = results.filter(\.passed).count
-            print("\(passed)/\(results.count) samples passed in \(String(format: "%.1f", seconds)) s; results in \(outPath)")
+            print(
+                "\(passed)/\(results.count) samples passed in \(String(format: "%.1f", seconds)) s; "
+                    + "results in \(outPath)"
+            )
             print(keys.map { "pass@\($0) = \(String(format: "%.4f", passAtK[$0]!))" }.joined(separator: ", "))
         }
     }
