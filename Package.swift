@@ -16,9 +16,13 @@ let package = Package(
     products: [
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
+        .library(name: "Backends", targets: ["Backends"]),
+        .library(name: "BackendsTesting", targets: ["BackendsTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Layer 0
@@ -28,6 +32,33 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "ClarifyCore"),
+        // Layer 3: model backends (ChatModel, OpenAI-compatible client, response cache).
+        .target(
+            name: "Backends",
+            dependencies: [
+                "ClarifyCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        // A fake OpenAI-compatible server with injected faults, shared by tests and benchmarks.
+        .target(
+            name: "BackendsTesting",
+            dependencies: [
+                "Backends",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "clarifycoder-http-bench",
+            dependencies: ["Backends", "BackendsTesting"],
+            path: "Sources/HTTPBench"
+        ),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -37,5 +68,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
     ]
 )
