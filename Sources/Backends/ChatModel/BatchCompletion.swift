@@ -5,6 +5,12 @@ public struct BatchProgress: Sendable, Hashable {
     /// Of those, how many failed.
     public var failed: Int
     public var total: Int
+
+    public init(finished: Int, failed: Int, total: Int) {
+        self.finished = finished
+        self.failed = failed
+        self.total = total
+    }
 }
 
 extension ChatModel {
