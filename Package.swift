@@ -64,10 +64,12 @@ let package = Package(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
+                "Backends",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
+        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
     ]
 )

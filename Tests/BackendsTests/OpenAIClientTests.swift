@@ -212,8 +212,9 @@ struct OpenAIClientTests {
                 let error = try #require(
                     await backendError { _ = try await model.complete(ChatRequest(messages: [.user("q")])) })
                 #expect(error.kind == kind)
-                #expect(fake.statistics.requests == 1)
+                #expect(error.attempts == 1)
                 if kind != .unexpectedResponse { #expect(error.message.contains("the server says:")) }
+                if kind == .notFound { #expect(error.message.hasSuffix("the server serves: fake-model")) }
             }
         }
     }

@@ -99,6 +99,7 @@ public final class OpenAICompatibleModel: ChatModel {
             if failure.kind == .cancelled || Task.isCancelled {
                 throw BackendError(.cancelled, "the request was cancelled", attempts: attempt)
             }
+            if failure.kind == .notFound { await appendServedModels(to: &failure) }
             guard failure.isRetryable, attempt < configuration.retry.maxAttempts else { throw failure }
             guard
                 let wait = configuration.retry.delay(
@@ -144,6 +145,13 @@ public final class OpenAICompatibleModel: ChatModel {
             return try OpenAIWireFormat.decodeCompletion(data, requestedModel: configuration.model, statusCode: status)
         }
         throw statusError(status, headers: response.headers, body: data)
+    }
+
+    /// Adds the served model names to a 404, since a misspelt model name is its usual cause.
+    private func appendServedModels(to failure: inout BackendError) async {
+        guard let models = try? await listModels(timeout: .seconds(5)), !models.isEmpty else { return }
+        let shown = models.prefix(20).joined(separator: ", ") + (models.count > 20 ? ", …" : "")
+        failure.message += "; the server serves: \(shown)"
     }
 
     /// The ids of the models the endpoint serves (`GET {base}/v1/models`), for error messages

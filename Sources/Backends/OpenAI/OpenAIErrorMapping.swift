@@ -35,7 +35,7 @@ extension OpenAICompatibleModel {
             return BackendError(
                 .notFound,
                 "\(serverSays)\(endpoint) has no model '\(configuration.model)' or no such path; check the base URL "
-                    + "and the model name (listModels() tells which models it serves)",
+                    + "and the model name",
                 statusCode: status, bodyExcerpt: excerpt)
         default:
             return BackendError(
