@@ -84,13 +84,15 @@ public final class OpenAICompatibleModel: ChatModel {
         var attempt = 0
         while true {
             attempt += 1
-            let timeout =
-                deadline.map { min(configuration.attemptTimeout, $0 - clock.now) } ?? configuration.attemptTimeout
             var failure: BackendError
             do {
                 try Task.checkCancellation()
                 return try await limiter.withSlot {
-                    try await self.attempt(body: body, timeout: timeout)
+                    // Measured once a slot is held, so waiting behind other requests does not
+                    // eat into this attempt's time, only into the overall deadline.
+                    let attemptTimeout = self.configuration.attemptTimeout
+                    let timeout = deadline.map { min(attemptTimeout, $0 - clock.now) } ?? attemptTimeout
+                    return try await self.attempt(body: body, timeout: timeout)
                 }
             } catch {
                 failure = classify(error)
