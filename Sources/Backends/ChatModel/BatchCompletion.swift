@@ -33,37 +33,49 @@ extension ChatModel {
     ) async -> [Result<ChatResponse, BackendError>] {
         let limit = max(1, maxConcurrent)
         var results = [Result<ChatResponse, BackendError>?](repeating: nil, count: requests.count)
+        var arrived = [Bool](repeating: false, count: requests.count)
         var progress = BatchProgress(finished: 0, failed: 0, total: requests.count)
 
         await withTaskGroup(of: (Int, Result<ChatResponse, BackendError>).self) { group in
             var next = 0
-            func startNext() {
-                let index = next
-                let request = requests[index]
-                next += 1
-                group.addTask {
-                    do {
-                        return (index, .success(try await self.complete(request)))
-                    } catch {
-                        return (index, .failure(.wrapping(error)))
-                    }
+            var running = 0
+            while true {
+                while next < requests.count && running < limit && !Task.isCancelled {
+                    addItem(next, requests[next], to: &group)
+                    next += 1
+                    running += 1
                 }
-            }
-            while next < min(limit, requests.count) { startNext() }
-            while let (index, result) = await group.next() {
-                // An index arrives once because each is added once; a second arrival would be a
-                // bug in the group, not in the backend, so it is a precondition.
-                precondition(results[index] == nil, "batch item \(index) finished twice")
+                guard let finished = await group.next() else { break }
+                let (index, result) = finished
+                running -= 1
+                // Each index is added once, so it arrives once; a second arrival would be a bug
+                // here, not in the backend, so it is a precondition.
+                precondition(!arrived[index], "batch item \(index) finished twice")
+                arrived[index] = true
                 results[index] = result
                 progress.finished += 1
                 if case .failure = result { progress.failed += 1 }
                 onProgress?(progress)
-                if next < requests.count && !Task.isCancelled { startNext() }
             }
         }
 
         return results.enumerated().map { index, result in
             result ?? .failure(BackendError(.cancelled, "batch cancelled before request \(index) was sent; rerun it"))
+        }
+    }
+
+    /// Starts one item. A separate function so the child task captures plain parameters,
+    /// never the loop's mutable counter.
+    private func addItem(
+        _ index: Int, _ request: ChatRequest,
+        to group: inout TaskGroup<(Int, Result<ChatResponse, BackendError>)>
+    ) {
+        group.addTask {
+            do {
+                return (index, .success(try await self.complete(request)))
+            } catch {
+                return (index, .failure(.wrapping(error)))
+            }
         }
     }
 }
