@@ -36,7 +36,7 @@ extension ChatModel {
         var arrived = [Bool](repeating: false, count: requests.count)
         var progress = BatchProgress(finished: 0, failed: 0, total: requests.count)
 
-        await withTaskGroup(of: (Int, Result<ChatResponse, BackendError>).self) { group in
+        await withTaskGroup(of: BatchItem.self) { group in
             var next = 0
             var running = 0
             while true {
@@ -46,7 +46,8 @@ extension ChatModel {
                     running += 1
                 }
                 guard let finished = await group.next() else { break }
-                let (index, result) = finished
+                let index = finished.index
+                let result = finished.result
                 running -= 1
                 // Each index is added once, so it arrives once; a second arrival would be a bug
                 // here, not in the backend, so it is a precondition.
@@ -68,14 +69,23 @@ extension ChatModel {
     /// never the loop's mutable counter.
     private func addItem(
         _ index: Int, _ request: ChatRequest,
-        to group: inout TaskGroup<(Int, Result<ChatResponse, BackendError>)>
+        to group: inout TaskGroup<BatchItem>
     ) {
         group.addTask {
             do {
-                return (index, .success(try await self.complete(request)))
+                return BatchItem(index: index, result: .success(try await self.complete(request)))
             } catch {
-                return (index, .failure(.wrapping(error)))
+                return BatchItem(index: index, result: .failure(.wrapping(error)))
             }
         }
     }
+}
+
+/// One finished batch item, as a child task returns it. A named struct, not a tuple: with
+/// Swift 6.3.1 `-O`, a task group whose child result was `(Int, Result<ChatResponse,
+/// BackendError>)` returned wrong indices (the release benchmark tripped the precondition in
+/// `completeBatch`); debug builds were correct.
+struct BatchItem: Sendable {
+    var index: Int
+    var result: Result<ChatResponse, BackendError>
 }
