@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "clarifycoder", targets: ["clarifycoder"]),
         .library(name: "ClarifyCore", targets: ["ClarifyCore"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "LLM", targets: ["LLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
         .target(name: "ClarifyCore"),
         // Layer 1: tensors, autograd and kernels on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
+        // Layer 2: model files, tokenizers, chat templates, the transformer and generation.
+        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS", "Tensor"], swiftSettings: numericSwiftSettings),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -46,5 +49,9 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: numericSwiftSettings
         ),
+        .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
+        // Benchmark driver for bench/tokenizer.sh (LLM target only; not part of the CLI).
+        .executableTarget(
+            name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
     ]
 )
