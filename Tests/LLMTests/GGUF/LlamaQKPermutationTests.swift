@@ -25,6 +25,27 @@ struct LlamaQKPermutationTests {
         #expect(f.ggufQ != f.hfQ)
     }
 
+    @Test("restores the embedded model's q and k rows to the order transformers' GGUF loader gives")
+    func realModel() throws {
+        struct Rows: Decodable {
+            let rows: [Int]
+            let columns: Int
+            let values: [[Float]]
+        }
+        let expected = try Fixtures.json([String: Rows].self, "GGUF/smollm2_hf_layout.json")
+        let file = try GGUFFile(path: Fixtures.smolLM2Path())
+        for (name, heads) in [("blk.0.attn_q.weight", 9), ("blk.0.attn_k.weight", 3)] {
+            let info = try file.tensor(name)
+            let columns = info.rowLength
+            let restored = LlamaQKPermutation.toHuggingFace(try file.dequantize(name), heads: heads, columns: columns)
+            let reference = try #require(expected[name])
+            for (row, values) in zip(reference.rows, reference.values) {
+                let actual = Array(restored[(row * columns)..<(row * columns + reference.columns)])
+                expectClose(actual, values, tolerance: 0, "\(name) row \(row)")
+            }
+        }
+    }
+
     @Test("applies to llama-architecture files only")
     func architectures() {
         #expect(LlamaQKPermutation.isPermuted(architecture: "llama"))

@@ -126,6 +126,22 @@ def write_smollm2_slices():
     with open(os.path.join(HERE, "smollm2_slices.json"), "w") as f:
         json.dump(out, f)
 
+    # Hugging Face row order of the real q/k weights, as transformers' GGUF loader restores it
+    # (LlamaTensorProcessor._reverse_permute_weights, numpy only): rows from several heads and both
+    # halves of each head, first 16 columns.
+    from transformers.modeling_gguf_pytorch_utils import LlamaTensorProcessor
+    processor = LlamaTensorProcessor(config={"num_attention_heads": 9, "num_key_value_heads": 3})
+    hf = {}
+    for name in ["blk.0.attn_q.weight", "blk.0.attn_k.weight"]:
+        t = next(t for t in r.tensors if t.name == name)
+        rows, cols = int(t.shape[1]), int(t.shape[0])
+        weights = dequantize(np.asarray(t.data), t.tensor_type).astype(np.float32).reshape(rows, cols)
+        restored = processor.process(weights, name).weights
+        picked = [0, 1, 31, 32, 33, 63, 64, 100, rows - 1]
+        hf[name] = {"rows": picked, "columns": 16, "values": [[float(v) for v in restored[i, :16]] for i in picked]}
+    with open(os.path.join(HERE, "smollm2_hf_layout.json"), "w") as f:
+        json.dump(hf, f)
+
 
 write_quants()
 write_permute()
