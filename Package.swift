@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "ClarifyCore",
                 "LLM",
+                "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,5 +76,9 @@ let package = Package(
         // Benchmark driver for bench/tokenizer.sh (LLM target only; not part of the CLI).
         .executableTarget(
             name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        // Benchmark driver for bench/decode.sh (greedy decoding with the KV cache; not part of the CLI).
+        .executableTarget(
+            name: "decode-bench", dependencies: ["LLM", "Tensor"], path: "Benchmarks/DecodeBench",
+            swiftSettings: numericSwiftSettings),
     ]
 )
