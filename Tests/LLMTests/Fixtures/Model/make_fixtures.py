@@ -13,6 +13,9 @@ Writes, next to this script:
 - qwen2-tiny/: a Qwen2 model with random weights (random q/k/v biases and norm weights, untied
   lm_head), saved by transformers as safetensors + config.json, with the Qwen2-style test
   tokenizer; qwen2_tiny.json holds its logits slices and 24 greedy tokens.
+- llama-tiny/ and llama_tiny.json: the same for a random Llama with Llama 3.1 rope scaling
+  (`rope_type: llama3`, chosen so every frequency band is affected), 4:1 grouped-query
+  attention and tied embeddings, with the Llama-3-style test tokenizer.
 """
 
 import json
@@ -21,7 +24,8 @@ import shutil
 import sys
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+from transformers import (AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, Qwen2Config,
+                          Qwen2ForCausalLM)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.dirname(HERE)
@@ -144,10 +148,48 @@ def qwen2_tiny():
         }, f)
 
 
+@torch.no_grad()
+def llama_tiny():
+    folder = os.path.join(HERE, "llama-tiny")
+    shutil.rmtree(folder, ignore_errors=True)
+    torch.manual_seed(1)
+    config = LlamaConfig(
+        vocab_size=3000, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=1, max_position_embeddings=128, rms_norm_eps=1e-5, tie_word_embeddings=True,
+        initializer_range=0.2, bos_token_id=0, eos_token_id=2,
+        rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0,
+                         "high_freq_factor": 4.0, "original_max_position_embeddings": 16})
+    model = LlamaForCausalLM(config).eval()
+    for name, parameter in model.named_parameters():
+        if "norm" in name:
+            parameter.copy_(1 + 0.2 * torch.randn_like(parameter))
+    model.save_pretrained(folder, safe_serialization=True)
+    tokenizer_dir = os.path.join(FIXTURES, "Tokenizer")
+    shutil.copy(os.path.join(tokenizer_dir, "llama3.tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+    shutil.copy(os.path.join(tokenizer_dir, "legacy-folder", "tokenizer_config.json"),
+                os.path.join(folder, "tokenizer_config.json"))
+    if os.path.exists(os.path.join(folder, "generation_config.json")):
+        os.remove(os.path.join(folder, "generation_config.json"))
+
+    reloaded = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    text = "for i in range(10):\n    print(i ** 2)  # squares, then more text to reach forty positions or so"
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    logits = reloaded(torch.tensor([ids])).logits[0]
+    sample_ids = list(range(0, config.vocab_size, 30))
+    with open(os.path.join(HERE, "llama_tiny.json"), "w") as f:
+        json.dump({
+            "text": text, "ids": ids, "sample_ids": sample_ids, "positions": logit_slices(logits, sample_ids),
+            "greedy": greedy(reloaded, ids, 24),
+        }, f)
+
+
 if __name__ == "__main__":
-    # Parts to (re)make; all by default: qwen2 logits greedy
-    parts = set(sys.argv[1:]) or {"qwen2", "logits", "greedy"}
+    # Parts to (re)make; all by default: qwen2 llama logits greedy
+    parts = set(sys.argv[1:]) or {"qwen2", "llama", "logits", "greedy"}
     if "qwen2" in parts:
         qwen2_tiny()
+    if "llama" in parts:
+        llama_tiny()
     if parts & {"logits", "greedy"}:
         smollm2(parts)
