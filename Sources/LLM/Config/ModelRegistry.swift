@@ -78,7 +78,7 @@ public enum ModelRegistry {
         {
             scaling = .linear(factor: Float(factor))
         }
-        let config = TransformerConfig(
+        var config = TransformerConfig(
             architecture: arch == "mistral" ? "llama" : arch, vocabularySize: vocabulary, hiddenSize: hidden,
             intermediateSize: try int("feed_forward_length"), layerCount: try int("block_count"), headCount: heads,
             kvHeadCount: try file["\(arch).attention.head_count_kv"].map { _ in try int("attention.head_count_kv") }
@@ -92,6 +92,22 @@ public enum ModelRegistry {
             bosTokenID: file["tokenizer.ggml.bos_token_id"]?.int,
             eosTokenIDs: file["tokenizer.ggml.eos_token_id"]?.int.map { [$0] } ?? [])
         try config.validate(file: name)
+        if config.ropeScaling == nil, let factors = try ropeFrequencyFactors(file, pairs: config.headDim / 2) {
+            config.ropeScaling = .frequencyFactors(factors)
+        }
         return config
+    }
+
+    /// Llama 3.1's rope scaling as GGUF files carry it: the `rope_freqs.weight` tensor, one positive
+    /// divisor per frequency pair (see `RopeScaling.frequencyFactors`); nil when absent.
+    static func ropeFrequencyFactors(_ file: GGUFFile, pairs: Int) throws -> [Float]? {
+        guard (try? file.tensor("rope_freqs.weight")) != nil else { return nil }
+        let factors = try file.dequantize("rope_freqs.weight")
+        guard factors.count == pairs, factors.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFileError(
+                .invalidValue, file: file.bytes.name, location: "tensor rope_freqs.weight",
+                "must hold \(pairs) positive frequency factors (head_dim / 2), got \(factors.count) values")
+        }
+        return factors
     }
 }

@@ -51,12 +51,20 @@ public enum RopeScaling: Sendable, Equatable {
     case llama3(factor: Float, lowFrequencyFactor: Float, highFrequencyFactor: Float, originalMaxPositions: Int)
     /// Positions divided by `factor` (`rope_type: "linear"`).
     case linear(factor: Float)
+    /// One divisor per frequency pair, as llama.cpp stores Llama 3.1's scaling in GGUF files: the
+    /// converter writes the llama3 rule's result as the `rope_freqs.weight` tensor
+    /// (`convert_hf_to_gguf.py`, `LlamaModel.generate_extra_tensors`) and ggml's RoPE divides each
+    /// pair's angle by its factor (`freq_factors`).
+    case frequencyFactors([Float])
 
     /// The per-pair inverse frequencies θ⁻²ⁱᐟᵈ after scaling, for `headDim / 2` pairs.
     public func scaled(_ inverseFrequencies: [Float]) -> [Float] {
         switch self {
         case .linear(let factor):
             return inverseFrequencies.map { $0 / factor }
+        case .frequencyFactors(let factors):
+            // ModelRegistry.config(gguf:) checks there is one factor per pair.
+            return zip(inverseFrequencies, factors).map { $0 / $1 }
         case .llama3(let factor, let low, let high, let original):
             let lowWavelength = Float(original) / low
             let highWavelength = Float(original) / high

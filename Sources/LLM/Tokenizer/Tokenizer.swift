@@ -3,7 +3,7 @@ import Foundation
 /// A byte-level BPE tokenizer (GPT-2, Llama-3, Qwen2, SmolLM2/StarCoder families), built from
 /// GGUF metadata or a Hugging Face `tokenizer.json`.
 ///
-/// Encoding matches Hugging Face `tokenizers` (the golden fixtures hold its ids for 227 strings
+/// Encoding matches Hugging Face `tokenizers` (the golden fixtures hold its ids for 263 strings
 /// and four vocabularies): added/special tokens are cut out of the text first (leftmost, longest
 /// first), the rest is normalized (NFC for Qwen2), pre-tokenized by the family's scanner, and
 /// each word is merged by `BytePairEncoding`. Decoding concatenates token bytes, so

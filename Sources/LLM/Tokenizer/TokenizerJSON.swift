@@ -48,7 +48,10 @@ struct TokenizerJSON {
             guard let id = jsonInt(value), id >= 0, id < limit else {
                 throw invalid("model.vocab.\(token)", "must be a token id")
             }
-            byID[id] = token
+            // Two tokens sharing an id would make one of them unreachable, silently.
+            guard byID.updateValue(token, forKey: id) == nil else {
+                throw invalid("model.vocab", "token id \(id) is given to more than one token")
+            }
         }
         if let list = root["added_tokens"] as? [Any] {
             for (i, entry) in list.enumerated() {

@@ -45,6 +45,33 @@ struct ModelConfigTests {
         for (a, e) in zip(scaled, expected) { #expect(abs(a - e) <= 1e-6 * max(1, abs(e)) + 1e-9) }
     }
 
+    @Test("reads Llama 3.1's rope scaling from a GGUF rope_freqs tensor, giving transformers' frequencies")
+    func llama31GGUF() throws {
+        let config = try ModelRegistry.config(gguf: GGUFFile(path: Fixtures.path("Weights/llama31.gguf")))
+        let expected = try Fixtures.json([Float].self, "Config/llama3.inv_freq.json")
+        #expect(config.headDim == 32 && config.ropeTheta == 500_000)
+        guard case .frequencyFactors(let factors) = config.ropeScaling else {
+            Issue.record("rope_freqs.weight not read: \(String(describing: config.ropeScaling))")
+            return
+        }
+        #expect(factors.count == 16)
+        let base = (0..<16).map { i in 1 / pow(config.ropeTheta, Float(2 * i) / 32) }
+        let scaled = try #require(config.ropeScaling).scaled(base)
+        #expect(scaled.count == expected.count)
+        for (a, e) in zip(scaled, expected) { #expect(abs(a - e) <= 1e-6 * max(1, abs(e)) + 1e-9) }
+        // The tensor is config, not a weight: checkpoints leave it out.
+        let names = try GGUFCheckpoint(path: Fixtures.path("Weights/llama31.gguf")).tensorNames
+        #expect(!names.contains { $0.contains("rope") })
+
+        #expect {
+            try ModelRegistry.config(gguf: GGUFFile(path: Fixtures.path("Weights/llama31_bad_rope_freqs.gguf")))
+        } throws: { error in
+            "\(error)".hasSuffix(
+                "llama31_bad_rope_freqs.gguf: tensor rope_freqs.weight: must hold 16 positive frequency factors"
+                    + " (head_dim / 2), got 3 values")
+        }
+    }
+
     @Test("reads Qwen2's config with q/k/v bias always on")
     func qwen2() throws {
         let config = try ModelRegistry.config(jsonAt: Fixtures.path("Config/qwen2.config.json"))

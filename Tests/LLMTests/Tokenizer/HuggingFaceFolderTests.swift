@@ -28,6 +28,21 @@ struct HuggingFaceFolderTests {
         #expect(tokenizer.bosTokenID == nil)
         let config = try HuggingFaceTokenizerConfig(folder: path)
         #expect(ChatTemplate(huggingFace: config) == .chatML(defaultSystemPrompt: "You are a helpful assistant."))
+        // The same through the checkpoint path a model is opened with.
+        #expect(try Tokenizer(checkpointAt: path).eosTokenID == 2)
+        #expect(try ChatTemplate(checkpointAt: path) == .chatML(defaultSystemPrompt: "You are a helpful assistant."))
+    }
+
+    @Test("finds the tokenizer and chat format of a GGUF checkpoint by path, and names a missing path")
+    func ggufCheckpoint() throws {
+        let path = try Fixtures.smolLM2Path()
+        let tokenizer = try Tokenizer(checkpointAt: path)
+        #expect(tokenizer.vocabularySize == 49152 && tokenizer.eosTokenID == 2)
+        #expect(try ChatTemplate(checkpointAt: path) == ChatTemplate(named: "smollm2"))
+        // The tiny llama fixture has weights but no tokenizer or template.
+        #expect(try ChatTemplate(checkpointAt: Fixtures.path("Weights/tiny_llama.gguf")) == nil)
+        #expect(throws: ModelFileError.self) { try Tokenizer(checkpointAt: Fixtures.path("Weights/tiny_llama.gguf")) }
+        #expect(throws: ModelFileError.self) { try Tokenizer(checkpointAt: "/nonexistent/model") }
     }
 
     @Test("reads a transformers 4 config: AddedToken objects, add_bos_token, inline chat_template, huge numbers")
@@ -55,7 +70,8 @@ struct HuggingFaceFolderTests {
         }
         #expect(message(#"{"eos_token": 5}"#) == "c.json: eos_token: must be a string or a token object")
         #expect(message(#"{"bos_token": {"id": 1}}"#) == "c.json: bos_token.content: must be a string")
-        #expect(message(#"{"chat_template": 3}"#) == "c.json: chat_template: must be a string or a list of named templates")
+        #expect(
+            message(#"{"chat_template": 3}"#) == "c.json: chat_template: must be a string or a list of named templates")
         #expect(message("[]") == "c.json: (root): must be a JSON object")
     }
 }

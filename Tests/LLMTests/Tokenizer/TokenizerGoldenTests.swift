@@ -63,8 +63,12 @@ struct TokenizerGoldenTests {
     func roundTrip() throws {
         let smol = try Tokenizer(gguf: GGUFFile(path: Fixtures.smolLM2Path()))
         let qwen = try Tokenizer(tokenizerJSONAt: Fixtures.path("Tokenizer/qwen2.tokenizer.json"))
+        let gpt2 = try Tokenizer(tokenizerJSONAt: Fixtures.path("Tokenizer/gpt2.tokenizer.json"))
+        let llama3 = try Tokenizer(tokenizerJSONAt: Fixtures.path("Tokenizer/llama3.tokenizer.json"))
         for text in Self.corpus {
             #expect(smol.decode(smol.encode(text)) == text)
+            #expect(gpt2.decode(gpt2.encode(text)) == text)
+            #expect(llama3.decode(llama3.encode(text)) == text)
             // Qwen2 normalizes to NFC first, so it round-trips the NFC form.
             #expect(qwen.decode(qwen.encode(text)) == text.precomposedStringWithCanonicalMapping)
         }

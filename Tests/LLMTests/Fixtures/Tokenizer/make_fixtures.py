@@ -45,6 +45,16 @@ HAND_WRITTEN = [
     "<|im_start|>user\nHello<|im_end|>\n", "<|endoftext|>", "text<|endoftext|>more text", "<|im_start|><|im_end|>",
     "<|im_start", "<|endoftext|", "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>assistant\n",
     "!!!???...", "--- *** ___", "''''", "a'b'c", "\"quoted\"", "~`@#$%^&*()", "```python\nprint('hi')\n```",
+    # Merge-order and scanner edge cases: long runs (rank ties), digit groups, whitespace before
+    # newlines and at the end, contractions next to punctuation, marks and scripts mixed in a word.
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "                ", "\n\n\n\n\n\n\n\n", "\t\t\t\t\t\t\t\t",
+    "1234567", "12345678901234567890", "3,14 1.000.000 -42 +7 1e10 0.0001", "x1y22z333w4444",
+    "a   \n   b", "trailing spaces   \n", "  \r\n  ", "ends with spaces   ", " \t \n \t ",
+    "don't.", "(it's)", "'s'S'T'RE'Ve", "it''s", "O'Neil's dog's", "'ll've'd", "rock'n'roll's",
+    "e\u0301e\u0301e\u0301", "Ａｂｃ１２３", "ß ẞ ﬃ ǅ", "א ב ג 123 abc", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟙𝟚𝟛", "😀😀😀😀😀😀",
+    "👩🏽‍💻 codes", "tab\there\n\tthere", "\u00a0\u00a0x\u00a0", "x\u2009y\u202fz", "a\u0000b\u001fc\u007fd",
+    "<|im_end|><|im_end|>", " <|im_start|> ", "<|im_start|>\n<|im_start|>", "<<|endoftext|>>",
+    "    def method(self, *args, **kwargs) -> Optional[Dict[str, Any]]:",
 ]
 
 
