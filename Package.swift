@@ -61,6 +61,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmark driver for bench/engine-train.sh (timings only, not part of the test suite).
+        .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
         .testTarget(
             name: "ClarifyCoreTests",
             dependencies: ["ClarifyCore", "ZIPFoundation"],

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 @Suite("Autograd bookkeeping")
@@ -81,6 +82,31 @@ struct OptimizerTests {
         expectClose(p.toArray(), [0.80079597, -1.87549448], absolute: 1e-6, "after step 2")
     }
 
+    @Test("AdamW resumed from a saved state continues exactly as if never stopped")
+    func adamWResume() {
+        func gradient(_ step: Int) -> Tensor {
+            Tensor([Float(step) * 0.1 + 0.3, -0.2, Float(step) * -0.05], shape: [3])
+        }
+        let original = Tensor([1, 2, 3], shape: [3], requiresGrad: true)
+        var optimizer = AdamW(parameters: [original], weightDecay: 0.05)
+        for step in 0..<2 {
+            original.grad = gradient(step)
+            optimizer.step(learningRate: 0.01)
+        }
+        let saved = optimizer.state
+        let resumed = Tensor(original.toArray(), shape: [3], requiresGrad: true)
+        var restored = AdamW(parameters: [resumed], weightDecay: 0.05)
+        restored.restore(saved)
+        for step in 2..<4 {
+            original.grad = gradient(step)
+            optimizer.step(learningRate: 0.01)
+            resumed.grad = gradient(step)
+            restored.step(learningRate: 0.01)
+        }
+        #expect(resumed.toArray() == original.toArray())
+        #expect(restored.stepCount == 4)
+    }
+
     @Test("SGD with momentum follows v ← μv + g, θ ← θ − lr·v")
     func sgdMomentum() {
         let p = Tensor([1, 1], shape: [2], requiresGrad: true)
@@ -111,7 +137,8 @@ struct OptimizerTests {
 
     @Test("clipping scales gradients to the global norm and reports the norm before")
     func clipping() {
-        let a = Tensor([0, 0], shape: [2], requiresGrad: true), b = Tensor([0], shape: [1], requiresGrad: true)
+        let a = Tensor([0, 0], shape: [2], requiresGrad: true)
+        let b = Tensor([0], shape: [1], requiresGrad: true)
         a.grad = Tensor([3, 0], shape: [2])
         b.grad = Tensor([4], shape: [1])
         let norm = clipGradientNorm([a, b], maxNorm: 1)

@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 @Suite("Elementwise ops and reductions")
 struct ElementwiseTests {
-    @Test("broadcast arithmetic matches NumPy rules", arguments: [
-        ([2, 3], [2, 3]), ([2, 3], [3]), ([2, 1, 3], [1, 4, 1]), ([3], [2, 3]), ([2, 3], [1]),
-    ])
+    @Test(
+        "broadcast arithmetic matches NumPy rules",
+        arguments: [
+            ([2, 3], [2, 3]), ([2, 3], [3]), ([2, 1, 3], [1, 4, 1]), ([3], [2, 3]), ([2, 3], [1]),
+        ])
     func broadcastForward(lhs: [Int], rhs: [Int]) {
-        let a = randomTensor(lhs, seed: 1), b = randomTensor(rhs, seed: 2, in: 0.5...1.5)
+        let a = randomTensor(lhs, seed: 1)
+        let b = randomTensor(rhs, seed: 2, in: 0.5...1.5)
         let shape = Tensor.broadcastShape(lhs, rhs)
-        let ea = withNoGrad { a.expanded(to: shape).toArray() }, eb = withNoGrad { b.expanded(to: shape).toArray() }
+        let ea = withNoGrad { a.expanded(to: shape).toArray() }
+        let eb = withNoGrad { b.expanded(to: shape).toArray() }
         #expect((a + b).toArray() == zip(ea, eb).map { $0 + $1 })
         #expect((a - b).toArray() == zip(ea, eb).map { $0 - $1 })
         #expect((a * b).toArray() == zip(ea, eb).map { $0 * $1 })
@@ -19,7 +24,8 @@ struct ElementwiseTests {
 
     @Test("broadcast arithmetic has correct gradients for both operands")
     func broadcastGradients() {
-        let a = randomTensor([2, 1, 3], seed: 3), b = randomTensor([4, 1], seed: 4, in: 0.5...1.5)
+        let a = randomTensor([2, 1, 3], seed: 3)
+        let b = randomTensor([4, 1], seed: 4, in: 0.5...1.5)
         expectGradientsMatch([a, b]) { x in x[0] + x[1] }
         expectGradientsMatch([a, b]) { x in x[0] - x[1] }
         expectGradientsMatch([a, b]) { x in x[0] * x[1] }
@@ -27,14 +33,21 @@ struct ElementwiseTests {
         expectGradientsMatch([a]) { x in (x[0] * 3 + 1.5) / 2 - x[0] }
     }
 
-    @Test("every pointwise function has a gradient matching finite differences", arguments: [
-        UnaryFunction.exp, .log, .tanh, .sigmoid, .silu, .geluTanh, .geluExact, .relu, .sqrt, .square,
-    ])
+    @Test(
+        "every pointwise function has a gradient matching finite differences",
+        arguments: [
+            UnaryFunction.exp, .log, .tanh, .sigmoid, .silu, .geluTanh, .geluExact, .relu, .sqrt, .square,
+        ])
     func unaryGradients(function: UnaryFunction) {
         let positive: Set<UnaryFunction> = [.log, .sqrt]
         // Keep relu's inputs away from its kink, where the derivative jumps.
-        let x = positive.contains(function) ? randomTensor([3, 5], seed: 5, in: 0.3...2)
-            : Tensor(randomTensor([3, 5], seed: 5, in: 0.1...2).toArray().enumerated().map { $0.offset % 2 == 0 ? $0.element : -$0.element }, shape: [3, 5])
+        let x =
+            positive.contains(function)
+            ? randomTensor([3, 5], seed: 5, in: 0.3...2)
+            : Tensor(
+                randomTensor([3, 5], seed: 5, in: 0.1...2).toArray().enumerated().map {
+                    $0.offset % 2 == 0 ? $0.element : -$0.element
+                }, shape: [3, 5])
         expectGradientsMatch([x]) { xs in xs[0].apply(function) }
     }
 
@@ -43,9 +56,12 @@ struct ElementwiseTests {
         let values: [Float] = [-3, -0.5, 0, 0.7, 2.5]
         let x = Tensor(values, shape: [5])
         expectClose(x.silu().toArray(), values.map { $0 / (1 + Foundation.exp(-$0)) })
-        expectClose(x.gelu(approximate: false).toArray(), values.map { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot().float)) })
+        expectClose(
+            x.gelu(approximate: false).toArray(), values.map { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot().float)) })
         // PyTorch: F.gelu(torch.tensor([-3., -0.5, 0., 0.7, 2.5]), approximate="tanh")
-        expectClose(x.gelu(approximate: true).toArray(), [-0.0036374331, -0.154285997, 0, 0.53057015, 2.48491573], absolute: 1e-6)
+        expectClose(
+            x.gelu(approximate: true).toArray(), [-0.0036374331, -0.154285997, 0, 0.53057015, 2.48491573],
+            absolute: 1e-6)
         expectClose(x.sigmoid().toArray(), values.map { 1 / (1 + Foundation.exp(-$0)) })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 /// Reads the fixture written by `scripts/fixtures/make_llama_block_fixture.py` (safetensors layout:
@@ -9,21 +10,28 @@ private struct Fixture {
     let ints: [String: [Int32]]
 
     init() throws {
-        guard let url = Bundle.module.url(forResource: "llama_block", withExtension: "safetensors", subdirectory: "Fixtures") else {
+        guard
+            let url = Bundle.module.url(
+                forResource: "llama_block", withExtension: "safetensors", subdirectory: "Fixtures")
+        else {
             throw FixtureError("Fixtures/llama_block.safetensors is missing from the test bundle")
         }
         let bytes = try Data(contentsOf: url)
         let headerSize = Int(bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
-        let header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerSize))) as? [String: Any] ?? [:]
-        var floats: [String: Tensor] = [:], ints: [String: [Int32]] = [:]
+        let header =
+            try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + headerSize))) as? [String: Any] ?? [:]
+        var floats: [String: Tensor] = [:]
+        var ints: [String: [Int32]] = [:]
         for (name, entry) in header where name != "__metadata__" {
             guard let entry = entry as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = entry["shape"] as? [Int], let range = entry["data_offsets"] as? [Int] else {
+                let shape = entry["shape"] as? [Int], let range = entry["data_offsets"] as? [Int]
+            else {
                 throw FixtureError("llama_block.safetensors: malformed header entry \(name)")
             }
             let data = bytes.subdata(in: (8 + headerSize + range[0])..<(8 + headerSize + range[1]))
             switch dtype {
-            case "F32": floats[name] = Tensor(data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }, shape: shape)
+            case "F32":
+                floats[name] = Tensor(data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }, shape: shape)
             case "I32": ints[name] = data.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
             default: throw FixtureError("llama_block.safetensors: \(name) has unsupported dtype \(dtype)")
             }
@@ -66,7 +74,8 @@ private func llamaForward(_ p: [String: Tensor], ids: [Int32]) -> Tensor {
 
 /// ‖actual − expected‖∞ / ‖expected‖∞: the error relative to the tensor's own scale.
 private func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-    let a = actual.toArray(), e = expected.toArray()
+    let a = actual.toArray()
+    let e = expected.toArray()
     let scale = e.map(abs).max() ?? 0
     let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
     return scale == 0 ? worst : worst / scale
@@ -88,13 +97,16 @@ struct GoldenLlamaBlockTests {
             parameter.requiresGrad = true
             parameters[name] = parameter
         }
-        let ids = try #require(fixture.ints["ids"]), targets = try #require(fixture.ints["targets"])
+        let ids = try #require(fixture.ints["ids"])
+        let targets = try #require(fixture.ints["targets"])
 
         let logits = llamaForward(parameters, ids: ids)
         #expect(relativeError(logits, try fixture.tensor("logits")) <= Self.tolerance, "logits")
         let loss = Tensor.crossEntropy(logits: logits.reshaped([-1, 48]), targets: targets)
         let expectedLoss = try fixture.tensor("loss").item()
-        #expect(abs(loss.item() - expectedLoss) <= Self.tolerance * abs(expectedLoss), "loss \(loss.item()) vs \(expectedLoss)")
+        #expect(
+            abs(loss.item() - expectedLoss) <= Self.tolerance * abs(expectedLoss),
+            "loss \(loss.item()) vs \(expectedLoss)")
 
         loss.backward()
         for name in names {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 /// Finite-difference gradient check (tinygrad / PyTorch `gradcheck` style, adapted to fp32).
@@ -16,7 +17,10 @@ func expectGradientsMatch(
     sourceLocation: SourceLocation = #_sourceLocation,
     _ function: ([Tensor]) -> Tensor
 ) {
-    for input in inputs { input.requiresGrad = true; input.zeroGrad() }
+    for input in inputs {
+        input.requiresGrad = true
+        input.zeroGrad()
+    }
     let output = function(inputs)
     var generator = SeededGenerator(seed: seed)
     let weights = Tensor.randomUniform(output.shape, in: -1...1, generator: &generator)
@@ -31,7 +35,8 @@ func expectGradientsMatch(
     }
 
     for (inputIndex, input) in inputs.enumerated() {
-        precondition(input.isContiguous, "gradient check perturbs inputs in place; input \(inputIndex) must be contiguous")
+        precondition(
+            input.isContiguous, "gradient check perturbs inputs in place; input \(inputIndex) must be contiguous")
         guard let grad = input.grad?.toArray() else {
             Issue.record("input \(inputIndex) received no gradient", sourceLocation: sourceLocation)
             continue
@@ -53,8 +58,9 @@ func expectGradientsMatch(
             }
         }
         if let worst {
+            let location = "input \(inputIndex) \(input.shape), element \(worst.index)"
             Issue.record(
-                "input \(inputIndex) \(input.shape): gradient at element \(worst.index) is \(worst.analytic), finite difference says \(worst.numeric)",
+                "\(location): autograd says \(worst.analytic), finite difference says \(worst.numeric)",
                 sourceLocation: sourceLocation)
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 /// Naive row-major product for reference: (M×K)·(K×N).
@@ -10,9 +11,11 @@ private func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int) ->
 
 @Suite("Matrix products")
 struct LinearAlgebraTests {
-    @Test("matmul matches a naive product for every transpose combination", arguments: [
-        (false, false), (true, false), (false, true), (true, true),
-    ])
+    @Test(
+        "matmul matches a naive product for every transpose combination",
+        arguments: [
+            (false, false), (true, false), (false, true), (true, true),
+        ])
     func allTransposeCases(transposeA: Bool, transposeB: Bool) {
         let (m, k, n) = (3, 4, 5)
         let a = randomTensor(transposeA ? [k, m] : [m, k], seed: 1)
@@ -25,33 +28,44 @@ struct LinearAlgebraTests {
         expectGradientsMatch([a, b]) { x in Tensor.matmul(x[0], x[1], transposeA: transposeA, transposeB: transposeB) }
     }
 
-    @Test("matrix-vector shapes (one row or one column) take the gemv path correctly", arguments: [
-        (1, 6, 4), (4, 6, 1), (1, 6, 1),
-    ])
+    @Test(
+        "matrix-vector shapes (one row or one column) take the gemv path correctly",
+        arguments: [
+            (1, 6, 4), (4, 6, 1), (1, 6, 1),
+        ])
     func vectorShapes(m: Int, k: Int, n: Int) {
-        let a = randomTensor([m, k], seed: 3), b = randomTensor([k, n], seed: 4)
+        let a = randomTensor([m, k], seed: 3)
+        let b = randomTensor([k, n], seed: 4)
         expectClose(a.matmul(b).toArray(), naiveProduct(a.toArray(), b.toArray(), m: m, k: k, n: n))
         let w = randomTensor([n, k], seed: 5)
         expectClose(a.linear(w).toArray(), naiveProduct(a.toArray(), w.transposed().toArray(), m: m, k: k, n: n))
         expectGradientsMatch([a, w]) { x in x[0].linear(x[1]) }
+        let bias = randomTensor([n], seed: 16)
+        let withBias = a.linear(w, bias: bias).toArray()
+        let plain = a.linear(w).toArray()
+        expectClose(withBias, plain.enumerated().map { $0.element + bias.toArray()[$0.offset % n] }, "linear with bias")
+        expectGradientsMatch([a, w, bias]) { x in x[0].linear(x[1], bias: x[2]) }
         let at = randomTensor([k, m], seed: 6)
         expectGradientsMatch([at, b]) { x in Tensor.matmul(x[0], x[1], transposeA: true) }
     }
 
     @Test("batched matmul multiplies matrix by matrix and folds a shared weight into one GEMM")
     func batched() {
-        let a = randomTensor([2, 3, 4], seed: 7), b = randomTensor([2, 4, 5], seed: 8)
+        let a = randomTensor([2, 3, 4], seed: 7)
+        let b = randomTensor([2, 4, 5], seed: 8)
         let c = a.matmul(b)
         #expect(c.shape == [2, 3, 5])
         for index in 0..<2 {
-            let expected = naiveProduct(a.toArray()[(index * 12)..<(index * 12 + 12)].map { $0 },
-                                        b.toArray()[(index * 20)..<(index * 20 + 20)].map { $0 }, m: 3, k: 4, n: 5)
+            let expected = naiveProduct(
+                a.toArray()[(index * 12)..<(index * 12 + 12)].map { $0 },
+                b.toArray()[(index * 20)..<(index * 20 + 20)].map { $0 }, m: 3, k: 4, n: 5)
             expectClose(Array(c.toArray()[(index * 15)..<(index * 15 + 15)]), expected)
         }
         expectGradientsMatch([a, b]) { x in x[0].matmul(x[1]) }
         let bt = randomTensor([2, 5, 3], seed: 15)
         expectGradientsMatch([a, bt]) { x in Tensor.matmul(x[0], x[1], transposeA: true, transposeB: true) }
-        let w = randomTensor([6, 4], seed: 9), bias = randomTensor([6], seed: 10)
+        let w = randomTensor([6, 4], seed: 9)
+        let bias = randomTensor([6], seed: 10)
         expectGradientsMatch([a, w, bias]) { x in x[0].linear(x[1], bias: x[2]) }
         let shared = randomTensor([3, 5], seed: 11)
         expectGradientsMatch([a, shared]) { x in Tensor.matmul(x[0], x[1], transposeA: true) }

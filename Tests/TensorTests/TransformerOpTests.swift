@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Tensor
 
 /// Attention written with the primitive ops, one (batch, head) at a time — the reference the
@@ -8,18 +9,28 @@ private func composedAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bo
     let (b, t, hq, dh) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
     let (s, hkv) = (k.shape[1], k.shape[2])
     var causalMask = [Float](repeating: 0, count: t * s)
-    for row in 0..<t { for col in 0..<s where causal && col > row + s - t { causalMask[row * s + col] = -Float.infinity } }
+    for row in 0..<t {
+        for col in 0..<s where causal && col > row + s - t { causalMask[row * s + col] = -Float.infinity }
+    }
     var outputs: [Tensor] = []
     for batch in 0..<b {
         var heads: [Tensor] = []
         for head in 0..<hq {
             let kvHead = head / (hq / hkv)
-            let qh = q.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: head..<(head + 1)).reshaped([t, dh])
-            let kh = k.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: kvHead..<(kvHead + 1)).reshaped([s, dh])
-            let vh = v.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: kvHead..<(kvHead + 1)).reshaped([s, dh])
+            let qh = q.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: head..<(head + 1)).reshaped([
+                t, dh,
+            ])
+            let kh = k.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: kvHead..<(kvHead + 1))
+                .reshaped([s, dh])
+            let vh = v.sliced(axis: 0, range: batch..<(batch + 1)).sliced(axis: 2, range: kvHead..<(kvHead + 1))
+                .reshaped([s, dh])
             var scores = Tensor.matmul(qh, kh, transposeB: true).scaled(by: 1 / Float(dh).squareRoot())
             scores = scores + Tensor(causalMask, shape: [t, s])
-            if let mask { scores = scores + (mask.rank == 3 ? mask.sliced(axis: 0, range: batch..<(batch + 1)).reshaped([t, s]) : mask) }
+            if let mask {
+                scores =
+                    scores
+                    + (mask.rank == 3 ? mask.sliced(axis: 0, range: batch..<(batch + 1)).reshaped([t, s]) : mask)
+            }
             heads.append(scores.softmax().matmul(vh).reshaped([t, 1, dh]))
         }
         outputs.append(Tensor.concatenate(heads, axis: 1).reshaped([1, t, hq, dh]))
@@ -32,7 +43,8 @@ struct TransformerOpTests {
     @Test("RMSNorm and LayerNorm normalise rows and have correct gradients")
     func norms() {
         let x = randomTensor([3, 8], seed: 1, in: -2...2)
-        let w = randomTensor([8], seed: 2, in: 0.5...1.5), b = randomTensor([8], seed: 3)
+        let w = randomTensor([8], seed: 2, in: 0.5...1.5)
+        let b = randomTensor([8], seed: 3)
         let ones = Tensor.ones([8])
         let normed = x.rmsNorm(weight: ones, epsilon: 0).toArray()
         let rms = (normed[0..<8].map { $0 * $0 }.reduce(0, +) / 8).squareRoot()
@@ -75,12 +87,14 @@ struct TransformerOpTests {
         expectGradientsMatch([x]) { i in i[0].rotaryEmbedding(positions: [3, 4, 5], base: 100, layout: layout) }
     }
 
-    @Test("fused attention equals attention composed from primitive ops", arguments: [
-        (causal: true, t: 4, s: 4, hq: 4, hkv: 2, mask: 0),
-        (causal: true, t: 2, s: 5, hq: 2, hkv: 1, mask: 0),
-        (causal: false, t: 3, s: 3, hq: 2, hkv: 2, mask: 2),
-        (causal: true, t: 3, s: 3, hq: 3, hkv: 1, mask: 3),
-    ])
+    @Test(
+        "fused attention equals attention composed from primitive ops",
+        arguments: [
+            (causal: true, t: 4, s: 4, hq: 4, hkv: 2, mask: 0),
+            (causal: true, t: 2, s: 5, hq: 2, hkv: 1, mask: 0),
+            (causal: false, t: 3, s: 3, hq: 2, hkv: 2, mask: 2),
+            (causal: true, t: 3, s: 3, hq: 3, hkv: 1, mask: 3),
+        ])
     func attentionMatchesComposition(causal: Bool, t: Int, s: Int, hq: Int, hkv: Int, mask maskRank: Int) {
         let (b, dh) = (2, 4)
         let q = randomTensor([b, t, hq, dh], seed: 6, in: -2...2)
@@ -131,5 +145,26 @@ struct TransformerOpTests {
         nothing.backward()
         #expect(nothing.item() == 0)
         #expect(ignored.grad?.toArray().allSatisfy { $0 == 0 } == true)
+    }
+
+    @Test("the chunked head + cross-entropy equals logits then cross-entropy, in loss and gradients")
+    func linearCrossEntropy() {
+        let hidden = randomTensor([2, 5, 4], seed: 12)
+        let weight = randomTensor([7, 4], seed: 13)
+        let targets: [Int32] = [3, -100, 0, 6, -100, 1, 2, -100, 5, 4]
+        let fused = Tensor.linearCrossEntropy(hidden: hidden, weight: weight, targets: targets, chunkRows: 3)
+        let plain = Tensor.crossEntropy(logits: hidden.linear(weight).reshaped([10, 7]), targets: targets)
+        #expect(abs(fused.item() - plain.item()) < 1e-5)
+        expectGradientsMatch([hidden, weight]) { i in
+            Tensor.linearCrossEntropy(hidden: i[0], weight: i[1], targets: targets, chunkRows: 3)
+        }
+        // A frozen (tied, base-model) head: gradients reach the hidden states, none is made for the weight.
+        let frozen = randomTensor([7, 4], seed: 14)
+        let states = randomTensor([10, 4], seed: 15)
+        states.requiresGrad = true
+        Tensor.linearCrossEntropy(hidden: states, weight: frozen, targets: targets, chunkRows: 4).backward()
+        #expect(frozen.grad == nil)
+        let ignoredRows = [1, 4, 7].flatMap { row in (0..<4).map { states.grad!.toArray()[row * 4 + $0] } }
+        #expect(ignoredRows.allSatisfy { $0 == 0 })
     }
 }

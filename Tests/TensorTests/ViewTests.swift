@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tensor
 
 @Suite("Views share storage and route gradients back")
@@ -40,12 +41,15 @@ struct ViewTests {
         expectGradientsMatch([x]) { xs in xs[0].sliced(axis: 2, range: 1..<3) * xs[0].sliced(axis: 2, range: 2..<4) }
         expectGradientsMatch([x]) { xs in xs[0].permuted([1, 2, 0]).contiguous() }
         let bias = randomTensor([1, 4], seed: 2)
-        expectGradientsMatch([bias]) { xs in xs[0].expanded(to: [3, 4]) * Tensor((0..<12).map(Float.init), shape: [3, 4]) }
+        expectGradientsMatch([bias]) { xs in
+            xs[0].expanded(to: [3, 4]) * Tensor((0..<12).map(Float.init), shape: [3, 4])
+        }
     }
 
     @Test("concatenate and split are inverse and differentiable")
     func concatAndSplit() {
-        let a = randomTensor([2, 3], seed: 3), b = randomTensor([2, 2], seed: 4)
+        let a = randomTensor([2, 3], seed: 3)
+        let b = randomTensor([2, 2], seed: 4)
         let joined = Tensor.concatenate([a, b], axis: 1)
         #expect(joined.shape == [2, 5])
         let parts = joined.split(axis: 1, sizes: [3, 2])

@@ -56,7 +56,8 @@ extension Tensor {
             }
             guard visited.insert(ObjectIdentifier(tensor)).inserted else { continue }
             stack.append((tensor, true))
-            for input in tensor.node?.inputs ?? [] where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
+            for input in tensor.node?.inputs ?? []
+            where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
                 stack.append((input, false))
             }
         }

@@ -4,7 +4,9 @@
 /// - bfloat16 is the top half of an fp32: a 16-bit shift, exactly as PyTorch widens it.
 public enum HalfPrecision {
     /// Converts `count` IEEE binary16 values (raw bits, little-endian host order) to fp32.
-    public static func float16ToFloat(_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public static func float16ToFloat(
+        _ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let src = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: source))
         let dst = Parallel.Pointer(destination)
         Parallel.forRanges(count, grain: 65_536) { range in
@@ -13,7 +15,9 @@ public enum HalfPrecision {
     }
 
     /// Converts `count` bfloat16 values (raw bits) to fp32.
-    public static func bfloat16ToFloat(_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, count: Int) {
+    public static func bfloat16ToFloat(
+        _ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let src = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: source))
         let dst = Parallel.Pointer(destination)
         Parallel.forRanges(count, grain: 65_536) { range in

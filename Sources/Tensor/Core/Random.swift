@@ -29,11 +29,14 @@ extension Tensor {
         let t = Tensor.empty(shape)
         var index = 0
         while index < t.count {
-            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator)
-            let u2 = Double.random(in: 0..<1, using: &generator)
+            // Uniforms from the top 53 bits; u1 is kept away from 0 for the logarithm.
+            let u1 = (Double(generator.next() >> 11) + 0.5) * 0x1p-53
+            let u2 = Double(generator.next() >> 11) * 0x1p-53
             let radius = (-2 * Foundation.log(u1)).squareRoot()
             t.data[index] = Float(radius * Foundation.cos(2 * .pi * u2)) * standardDeviation
-            if index + 1 < t.count { t.data[index + 1] = Float(radius * Foundation.sin(2 * .pi * u2)) * standardDeviation }
+            if index + 1 < t.count {
+                t.data[index + 1] = Float(radius * Foundation.sin(2 * .pi * u2)) * standardDeviation
+            }
             index += 2
         }
         t.requiresGrad = requiresGrad

@@ -7,7 +7,11 @@
 /// ``expanded(to:)``) make new `Tensor` objects over the same storage. Ops only ever write into
 /// storage they allocated, so sharing is safe; the in-place methods (optimizer steps, gradient
 /// accumulation) say so in their names.
-public final class Tensor {
+///
+/// `@unchecked Sendable` so that loaded weights can be shared by tasks that only read them (an
+/// inference actor, concurrent evaluation). Mutating a tensor — `grad`, `requiresGrad`, the
+/// in-place methods, `backward()` — must stay on one task at a time; the trainer owns that.
+public final class Tensor: @unchecked Sendable {
     /// The buffer this view reads.
     public let storage: Storage
     /// Size of each dimension, outermost first.

@@ -25,7 +25,8 @@ extension Tensor {
         precondition(inferred <= 1, "reshape \(shape) → \(newShape): at most one -1")
         var shape = newShape
         if inferred == 1, let index = shape.firstIndex(of: -1) {
-            precondition(known > 0 && count % known == 0, "reshape \(shape) → \(newShape): \(count) elements do not divide")
+            precondition(
+                known > 0 && count % known == 0, "reshape \(shape) → \(newShape): \(count) elements do not divide")
             shape[index] = count / known
         }
         precondition(shape.reduce(1, *) == count, "reshape \(self.shape) → \(newShape): element counts differ")
@@ -44,7 +45,8 @@ extension Tensor {
         var viewElements = 1
         for tensorDim in stride(from: shape.count - 1, through: 0, by: -1) {
             tensorElements *= shape[tensorDim]
-            let chunkEnds = tensorDim == 0 || (shape[tensorDim - 1] != 1 && strides[tensorDim - 1] != tensorElements * chunkBase)
+            let chunkEnds =
+                tensorDim == 0 || (shape[tensorDim - 1] != 1 && strides[tensorDim - 1] != tensorElements * chunkBase)
             if chunkEnds {
                 while viewDim >= 0 && (viewElements < tensorElements || newShape[viewDim] == 1) {
                     newStrides[viewDim] = viewElements * chunkBase
@@ -64,8 +66,10 @@ extension Tensor {
 
     /// Reorders dimensions: result dimension `i` is source dimension `order[i]`.
     public func permuted(_ order: [Int]) -> Tensor {
-        precondition(order.count == rank && Set(order) == Set(0..<rank), "permute \(order) is not a permutation of \(rank) axes")
-        let out = Tensor(storage: storage, shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset)
+        precondition(
+            order.count == rank && Set(order) == Set(0..<rank), "permute \(order) is not a permutation of \(rank) axes")
+        let out = Tensor(
+            storage: storage, shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset)
         var inverse = [Int](repeating: 0, count: rank)
         for (position, source) in order.enumerated() { inverse[source] = position }
         return out.recorded("permute", [self]) { g in [g.permuted(inverse)] }
@@ -81,10 +85,13 @@ extension Tensor {
     /// Elements `range` along `axis` (a view). PyTorch's `narrow`.
     public func sliced(axis: Int, range: Range<Int>) -> Tensor {
         let axis = self.axis(axis)
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis], "slice \(range) out of bounds for axis \(axis) of \(shape)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= shape[axis],
+            "slice \(range) out of bounds for axis \(axis) of \(shape)")
         var newShape = shape
         newShape[axis] = range.count
-        let out = Tensor(storage: storage, shape: newShape, strides: strides, offset: offset + range.lowerBound * strides[axis])
+        let out = Tensor(
+            storage: storage, shape: newShape, strides: strides, offset: offset + range.lowerBound * strides[axis])
         let inputShape = shape
         return out.recorded("slice", [self]) { g in
             let full = Tensor.zeros(inputShape)
@@ -141,19 +148,26 @@ extension Tensor {
         guard count > 0 else { return }
         let inner = shape.last ?? 1
         let rows = count / inner
-        let dst = Parallel.Pointer(data), src = Parallel.Pointer(source.data)
-        let dstStrides = strides, srcStrides = source.strides, dims = shape
-        let dstInner = strides.last ?? 1, srcInner = source.strides.last ?? 1
+        let dst = Parallel.Pointer(data)
+        let src = Parallel.Pointer(source.data)
+        let dstStrides = strides
+        let srcStrides = source.strides
+        let dims = shape
+        let dstInner = strides.last ?? 1
+        let srcInner = source.strides.last ?? 1
         Parallel.forRanges(rows, grain: Swift.max(1, 32_768 / Swift.max(inner, 1))) { range in
             for row in range {
-                var rest = row, dstOffset = 0, srcOffset = 0
+                var rest = row
+                var dstOffset = 0
+                var srcOffset = 0
                 for axis in stride(from: dims.count - 2, through: 0, by: -1) {
                     let index = rest % dims[axis]
                     rest /= dims[axis]
                     dstOffset += index * dstStrides[axis]
                     srcOffset += index * srcStrides[axis]
                 }
-                let d = dst + dstOffset, s = src + srcOffset
+                let d = dst + dstOffset
+                let s = src + srcOffset
                 if dstInner == 1 && srcInner == 1 {
                     d.update(from: s, count: inner)
                 } else {

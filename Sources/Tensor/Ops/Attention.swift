@@ -27,15 +27,20 @@ extension Tensor {
         precondition(query.rank == 4 && key.rank == 4 && value.rank == 4, "attention expects (B, T, H, Dh) tensors")
         let (b, t, hq, dh) = (query.shape[0], query.shape[1], query.shape[2], query.shape[3])
         let (s, hkv) = (key.shape[1], key.shape[2])
-        precondition(key.shape == [b, s, hkv, dh], "attention key shape \(key.shape) does not fit query \(query.shape)")
+        precondition(
+            key.shape == [b, s, hkv, dh], "attention key shape \(key.shape) does not fit query \(query.shape)")
         precondition(value.shape == key.shape, "attention value shape \(value.shape) != key shape \(key.shape)")
         precondition(hkv > 0 && hq % hkv == 0, "query heads \(hq) are not a multiple of kv heads \(hkv)")
         precondition(!causal || s >= t, "causal attention needs at least as many keys (\(s)) as queries (\(t))")
         if let mask {
-            precondition(mask.shape == [t, s] || mask.shape == [b, t, s], "attention mask shape \(mask.shape) is neither [T, S] nor [B, T, S]")
+            precondition(
+                mask.shape == [t, s] || mask.shape == [b, t, s],
+                "attention mask shape \(mask.shape) is neither [T, S] nor [B, T, S]")
         }
         let scale = scale ?? 1 / Float(dh).squareRoot()
-        let q = query.unitLastStride(), k = key.unitLastStride(), v = value.unitLastStride()
+        let q = query.unitLastStride()
+        let k = key.unitLastStride()
+        let v = value.unitLastStride()
         let m = mask?.contiguousData()
         let geometry = AttentionGeometry(
             b: b, t: t, s: s, hq: hq, hkv: hkv, dh: dh, scale: scale, causal: causal,
@@ -43,24 +48,34 @@ extension Tensor {
             maskBatchStride: mask.map { $0.rank == 3 ? t * s : 0 })
         let out = Tensor.empty([b, t, hq, dh])
         let lse = Tensor.empty([b, hq, t])
-        let pq = Parallel.Pointer(q.data), pk = Parallel.Pointer(k.data), pv = Parallel.Pointer(v.data)
-        let po = Parallel.Pointer(out.data), pl = Parallel.Pointer(lse.data)
+        let pq = Parallel.Pointer(q.data)
+        let pk = Parallel.Pointer(k.data)
+        let pv = Parallel.Pointer(v.data)
+        let po = Parallel.Pointer(out.data)
+        let pl = Parallel.Pointer(lse.data)
         let pm = m.map { Parallel.Pointer($0.data) }
         Parallel.forEach(b * hq) { item in
-            let batch = item / hq, head = item % hq, kvHead = head / (hq / hkv)
+            let batch = item / hq
+            let head = item % hq
+            let kvHead = head / (hq / hkv)
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
             defer { scores.deallocate() }
             geometry.probabilities(
                 into: scores, q: pq.base, k: pk.base, mask: pm?.base, batch: batch, head: head, kvHead: kvHead,
                 lse: pl + item * t, computeLSE: true)
             // out[b, :, h, :] (T×Dh, ld Hq·Dh) = P (T×S) · v[b, :, kvh, :] (S×Dh)
-            BLAS.gemm(transA: false, transB: false, m: t, n: dh, k: s, a: scores, lda: s,
-                      b: pv + geometry.offset(geometry.v, batch, kvHead), ldb: geometry.v.row,
-                      c: po + (batch * t * hq + head) * dh, ldc: hq * dh)
+            BLAS.gemm(
+                transA: false, transB: false, m: t, n: dh, k: s, a: scores, lda: s,
+                b: pv + geometry.offset(geometry.v, batch, kvHead), ldb: geometry.v.row,
+                c: po + (batch * t * hq + head) * dh, ldc: hq * dh)
         }
-        let qs = q.detached(), ks = k.detached(), vs = v.detached(), os = out.detached()
+        let qs = q.detached()
+        let ks = k.detached()
+        let vs = v.detached()
+        let os = out.detached()
         return out.recorded("attention", [query, key, value]) { g in
-            let (dq, dk, dv) = geometry.backward(q: qs, k: ks, v: vs, out: os, lse: lse, mask: m, dOut: g.contiguousData())
+            let (dq, dk, dv) = geometry.backward(
+                q: qs, k: ks, v: vs, out: os, lse: lse, mask: m, dOut: g.contiguousData())
             return [dq, dk, dv]
         }
     }
@@ -95,9 +110,10 @@ struct AttentionGeometry: Sendable {
         k kData: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>?, batch: Int, head: Int, kvHead: Int,
         lse: UnsafeMutablePointer<Float>, computeLSE: Bool
     ) {
-        BLAS.gemm(transA: false, transB: true, m: t, n: s, k: dh, alpha: scale,
-                  a: qData + offset(q, batch, head), lda: q.row, b: kData + offset(k, batch, kvHead), ldb: k.row,
-                  c: scores, ldc: s)
+        BLAS.gemm(
+            transA: false, transB: true, m: t, n: s, k: dh, alpha: scale,
+            a: qData + offset(q, batch, head), lda: q.row, b: kData + offset(k, batch, kvHead), ldb: k.row,
+            c: scores, ldc: s)
         let shift = s - t
         for row in 0..<t {
             let line = scores + row * s
@@ -107,19 +123,20 @@ struct AttentionGeometry: Sendable {
                 for j in 0..<visible { line[j] += maskRow[j] }
             }
             if computeLSE {
-                var peak = -Float.infinity
-                for j in 0..<visible { peak = Swift.max(peak, line[j]) }
-                if peak == -Float.infinity {
+                let peak = VectorMath.maximum(line, count: visible)
+                if peak == -Float.infinity || peak < -1e30 {
                     // Every key masked: the row attends to nothing and contributes nothing.
                     lse[row] = Float.infinity
                 } else {
-                    var total: Float = 0
-                    for j in 0..<visible { total += expf(line[j] - peak) }
-                    lse[row] = peak + logf(total)
+                    lse[row] = peak + logf(VectorMath.expShiftedSum(line, shift: peak, count: visible))
                 }
             }
             let rowLSE = lse[row]
-            for j in 0..<visible { line[j] = expf(line[j] - rowLSE) }
+            if rowLSE == Float.infinity {
+                for j in 0..<visible { line[j] = 0 }
+            } else {
+                _ = VectorMath.expShiftedSum(line, shift: rowLSE, into: line, count: visible)
+            }
             for j in visible..<s { line[j] = 0 }
         }
     }
@@ -128,30 +145,46 @@ struct AttentionGeometry: Sendable {
         -> (Tensor, Tensor, Tensor)
     {
         let dq = Tensor.empty([b, t, hq, dh])
-        let dk = Tensor.zeros([b, s, hkv, dh]), dv = Tensor.zeros([b, s, hkv, dh])
+        let dk = Tensor.zeros([b, s, hkv, dh])
+        let dv = Tensor.zeros([b, s, hkv, dh])
         // D[b, h, t] = Σ_d dO ⊙ O, the softmax-backward row term.
         let rowDot = Tensor.empty([b, hq, t])
-        let pdo = Parallel.Pointer(dOut.data), po = Parallel.Pointer(out.data), pd = Parallel.Pointer(rowDot.data)
+        let pdo = Parallel.Pointer(dOut.data)
+        let po = Parallel.Pointer(out.data)
+        let pd = Parallel.Pointer(rowDot.data)
         let (b, t, hq, dh) = (self.b, self.t, self.hq, self.dh)
         Parallel.forRanges(b * t * hq, grain: 256) { range in
             for item in range {
-                let batch = item / (t * hq), time = (item / hq) % t, head = item % hq
+                let batch = item / (t * hq)
+                let time = (item / hq) % t
+                let head = item % hq
                 var total: Float = 0
                 for d in 0..<dh { total += pdo[item * dh + d] * po[item * dh + d] }
                 pd[(batch * hq + head) * t + time] = total
             }
         }
-        let pq = Parallel.Pointer(qs.data), pk = Parallel.Pointer(ks.data), pv = Parallel.Pointer(vs.data)
-        let pl = Parallel.Pointer(lse.data), pm = mask.map { Parallel.Pointer($0.data) }
-        let pdq = Parallel.Pointer(dq.data), pdk = Parallel.Pointer(dk.data), pdv = Parallel.Pointer(dv.data)
+        let pq = Parallel.Pointer(qs.data)
+        let pk = Parallel.Pointer(ks.data)
+        let pv = Parallel.Pointer(vs.data)
+        let pl = Parallel.Pointer(lse.data)
+        let pm = mask.map { Parallel.Pointer($0.data) }
+        let pdq = Parallel.Pointer(dq.data)
+        let pdk = Parallel.Pointer(dk.data)
+        let pdv = Parallel.Pointer(dv.data)
         let group = hq / hkv
-        let outRow = hq * dh, kvRow = hkv * dh
+        let outRow = hq * dh
+        let kvRow = hkv * dh
         Parallel.forEach(b * hkv) { item in
-            let batch = item / hkv, kvHead = item % hkv
+            let batch = item / hkv
+            let kvHead = item % hkv
             let probs = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
             let dScores = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
-            defer { probs.deallocate(); dScores.deallocate() }
-            let dkHead = pdk + (batch * s * hkv + kvHead) * dh, dvHead = pdv + (batch * s * hkv + kvHead) * dh
+            defer {
+                probs.deallocate()
+                dScores.deallocate()
+            }
+            let dkHead = pdk + (batch * s * hkv + kvHead) * dh
+            let dvHead = pdv + (batch * s * hkv + kvHead) * dh
             for head in (kvHead * group)..<((kvHead + 1) * group) {
                 let lseRow = pl + (batch * hq + head) * t
                 probabilities(
@@ -159,23 +192,29 @@ struct AttentionGeometry: Sendable {
                     lse: lseRow, computeLSE: false)
                 let dOutHead = pdo + (batch * t * hq + head) * dh
                 // dV (S×Dh) += Pᵀ (S×T) · dO (T×Dh)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: t, a: probs, lda: s,
-                          b: dOutHead, ldb: outRow, beta: 1, c: dvHead, ldc: kvRow)
+                BLAS.gemm(
+                    transA: true, transB: false, m: s, n: dh, k: t, a: probs, lda: s,
+                    b: dOutHead, ldb: outRow, beta: 1, c: dvHead, ldc: kvRow)
                 // dP (T×S) = dO (T×Dh) · Vᵀ
-                BLAS.gemm(transA: false, transB: true, m: t, n: s, k: dh, a: dOutHead, lda: outRow,
-                          b: pv + offset(self.v, batch, kvHead), ldb: self.v.row, c: dScores, ldc: s)
+                BLAS.gemm(
+                    transA: false, transB: true, m: t, n: s, k: dh, a: dOutHead, lda: outRow,
+                    b: pv + offset(self.v, batch, kvHead), ldb: self.v.row, c: dScores, ldc: s)
                 let dRow = pd + (batch * hq + head) * t
                 for row in 0..<t {
-                    let p = probs + row * s, ds = dScores + row * s, d = dRow[row]
+                    let p = probs + row * s
+                    let ds = dScores + row * s
+                    let d = dRow[row]
                     for j in 0..<s { ds[j] = p[j] * (ds[j] - d) }
                 }
                 // dQ (T×Dh) = scale · dS (T×S) · K (S×Dh)
-                BLAS.gemm(transA: false, transB: false, m: t, n: dh, k: s, alpha: scale, a: dScores, lda: s,
-                          b: pk + offset(self.k, batch, kvHead), ldb: self.k.row,
-                          c: pdq + (batch * t * hq + head) * dh, ldc: outRow)
+                BLAS.gemm(
+                    transA: false, transB: false, m: t, n: dh, k: s, alpha: scale, a: dScores, lda: s,
+                    b: pk + offset(self.k, batch, kvHead), ldb: self.k.row,
+                    c: pdq + (batch * t * hq + head) * dh, ldc: outRow)
                 // dK (S×Dh) += scale · dSᵀ (S×T) · Q (T×Dh)
-                BLAS.gemm(transA: true, transB: false, m: s, n: dh, k: t, alpha: scale, a: dScores, lda: s,
-                          b: pq + offset(self.q, batch, head), ldb: self.q.row, beta: 1, c: dkHead, ldc: kvRow)
+                BLAS.gemm(
+                    transA: true, transB: false, m: s, n: dh, k: t, alpha: scale, a: dScores, lda: s,
+                    b: pq + offset(self.q, batch, head), ldb: self.q.row, beta: 1, c: dkHead, ldc: kvRow)
             }
         }
         return (dq, dk, dv)

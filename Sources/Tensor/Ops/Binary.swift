@@ -22,19 +22,26 @@ extension Tensor {
         let outShape = Tensor.broadcastShape(shape, other.shape)
         let out = Tensor.empty(outShape)
         let n = out.count
-        let lhs: Tensor, rhs: Tensor
+        let lhs: Tensor
+        let rhs: Tensor
         var rhsPeriod = n
         if shape == outShape && other.count == 1 {
-            lhs = contiguousData(); rhs = other.contiguousData(); rhsPeriod = 1
+            lhs = contiguousData()
+            rhs = other.contiguousData()
+            rhsPeriod = 1
         } else if shape == outShape && Tensor.isTrailingRepeat(other.shape, of: outShape) {
-            lhs = contiguousData(); rhs = other.contiguousData(); rhsPeriod = other.count
+            lhs = contiguousData()
+            rhs = other.contiguousData()
+            rhsPeriod = other.count
         } else {
             lhs = withNoGrad { expanded(to: outShape).contiguousData() }
             rhs = withNoGrad { other.expanded(to: outShape).contiguousData() }
         }
         Tensor.binaryKernel(kind, lhs.data, rhs.data, rhsPeriod: rhsPeriod, out.data, count: n)
-        let a = self, b = other
-        let aShape = shape, bShape = other.shape
+        let a = self
+        let b = other
+        let aShape = shape
+        let bShape = other.shape
         return out.recorded(kind.rawValue, [self, other]) { g in
             switch kind {
             case .add:
@@ -68,11 +75,15 @@ extension Tensor {
         _ kind: BinaryKind, _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, rhsPeriod: Int,
         _ out: UnsafeMutablePointer<Float>, count n: Int
     ) {
-        let pa = Parallel.Pointer(a), pb = Parallel.Pointer(b), po = Parallel.Pointer(out)
+        let pa = Parallel.Pointer(a)
+        let pb = Parallel.Pointer(b)
+        let po = Parallel.Pointer(out)
         if rhsPeriod == n || rhsPeriod == 1 {
             let step = rhsPeriod == 1 ? 0 : 1
             Parallel.forRanges(n, grain: 65_536) { range in
-                let a = pa.base, b = pb.base, o = po.base
+                let a = pa.base
+                let b = pb.base
+                let o = po.base
                 switch kind {
                 case .add: for i in range { o[i] = a[i] + b[i * step] }
                 case .sub: for i in range { o[i] = a[i] - b[i * step] }
@@ -87,7 +98,8 @@ extension Tensor {
         Parallel.forRanges(rows, grain: Swift.max(1, 65_536 / period)) { range in
             let b = pb.base
             for row in range {
-                let a = pa + row * period, o = po + row * period
+                let a = pa + row * period
+                let o = po + row * period
                 switch kind {
                 case .add: for i in 0..<period { o[i] = a[i] + b[i] }
                 case .sub: for i in 0..<period { o[i] = a[i] - b[i] }
@@ -102,7 +114,8 @@ extension Tensor {
     public func scaled(by factor: Float) -> Tensor {
         let x = contiguousData()
         let out = Tensor.empty(shape)
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
         Parallel.forRanges(count, grain: 65_536) { range in
             for i in range { po[i] = px[i] * factor }
         }
@@ -113,7 +126,8 @@ extension Tensor {
     public func adding(_ value: Float) -> Tensor {
         let x = contiguousData()
         let out = Tensor.empty(shape)
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
         Parallel.forRanges(count, grain: 65_536) { range in
             for i in range { po[i] = px[i] + value }
         }
@@ -126,7 +140,8 @@ extension Tensor {
         precondition(other.shape == shape, "addInPlace: shape \(other.shape) into \(shape)")
         precondition(isContiguous, "addInPlace needs a contiguous destination")
         let src = other.contiguousData()
-        let pd = Parallel.Pointer(data), ps = Parallel.Pointer(src.data)
+        let pd = Parallel.Pointer(data)
+        let ps = Parallel.Pointer(src.data)
         Parallel.forRanges(count, grain: 65_536) { range in
             if factor == 1 {
                 for i in range { pd[i] += ps[i] }

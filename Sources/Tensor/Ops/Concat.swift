@@ -7,11 +7,14 @@ extension Tensor {
         let first = tensors[0]
         let axis = first.axis(axis)
         for tensor in tensors {
-            var expected = first.shape, actual = tensor.shape
-            precondition(actual.count == expected.count, "concatenate: ranks differ, \(first.shape) and \(tensor.shape)")
+            var expected = first.shape
+            var actual = tensor.shape
+            precondition(
+                actual.count == expected.count, "concatenate: ranks differ, \(first.shape) and \(tensor.shape)")
             expected[axis] = 0
             actual[axis] = 0
-            precondition(actual == expected, "concatenate on axis \(axis): \(first.shape) and \(tensor.shape) differ elsewhere")
+            precondition(
+                actual == expected, "concatenate on axis \(axis): \(first.shape) and \(tensor.shape) differ elsewhere")
         }
         var outShape = first.shape
         outShape[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
@@ -34,7 +37,9 @@ extension Tensor {
     /// Pieces of the given sizes along `axis` (views).
     public func split(axis: Int, sizes: [Int]) -> [Tensor] {
         let axis = self.axis(axis)
-        precondition(sizes.reduce(0, +) == shape[axis], "split sizes \(sizes) do not add up to \(shape[axis]) (axis \(axis) of \(shape))")
+        precondition(
+            sizes.reduce(0, +) == shape[axis],
+            "split sizes \(sizes) do not add up to \(shape[axis]) (axis \(axis) of \(shape))")
         var start = 0
         return sizes.map { size in
             defer { start += size }

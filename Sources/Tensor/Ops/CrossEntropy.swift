@@ -16,14 +16,19 @@ extension Tensor {
     public static func crossEntropy(logits: Tensor, targets: [Int32], ignoreIndex: Int32 = -100) -> Tensor {
         let vocab = logits.shape[logits.rank - 1]
         let rows = vocab == 0 ? 0 : logits.count / vocab
-        precondition(targets.count == rows, "cross-entropy: \(targets.count) targets for \(rows) rows of logits \(logits.shape)")
+        precondition(
+            targets.count == rows, "cross-entropy: \(targets.count) targets for \(rows) rows of logits \(logits.shape)")
         for (row, target) in targets.enumerated() where target != ignoreIndex && (target < 0 || Int(target) >= vocab) {
-            preconditionFailure("cross-entropy: target \(target) at row \(row) is outside 0..<\(vocab) and not the ignore index \(ignoreIndex)")
+            preconditionFailure(
+                "cross-entropy: target \(target) at row \(row) is outside 0..<\(vocab) "
+                    + "and not the ignore index \(ignoreIndex)"
+            )
         }
         let x = logits.contiguousData()
         let lse = Tensor.empty([rows])
         var rowLoss = [Double](repeating: 0, count: rows)
-        let px = Parallel.Pointer(x.data), pl = Parallel.Pointer(lse.data)
+        let px = Parallel.Pointer(x.data)
+        let pl = Parallel.Pointer(lse.data)
         targets.withUnsafeBufferPointer { targetBuffer in
             rowLoss.withUnsafeMutableBufferPointer { lossBuffer in
                 let pt = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: targetBuffer.baseAddress!))
@@ -31,12 +36,13 @@ extension Tensor {
                 Parallel.forRanges(rows, grain: Swift.max(1, 16_384 / Swift.max(vocab, 1))) { range in
                     for row in range {
                         let target = pt.base[row]
-                        guard target != ignoreIndex else { pr.base[row] = 0; continue }
+                        guard target != ignoreIndex else {
+                            pr.base[row] = 0
+                            continue
+                        }
                         let line = px + row * vocab
-                        var peak = -Float.infinity
-                        for j in 0..<vocab { peak = Swift.max(peak, line[j]) }
-                        var total: Float = 0
-                        for j in 0..<vocab { total += expf(line[j] - peak) }
+                        let peak = VectorMath.maximum(line, count: vocab)
+                        let total = VectorMath.expShiftedSum(line, shift: peak, count: vocab)
                         let rowLSE = peak + logf(total)
                         pl[row] = rowLSE
                         pr.base[row] = Double(rowLSE - line[Int(target)])
@@ -51,19 +57,25 @@ extension Tensor {
         return out.recorded("crossEntropy", [logits]) { g in
             let dx = Tensor.empty(xs.shape)
             let factor = counted == 0 ? 0 : g.item() / Float(counted)
-            let pd = Parallel.Pointer(dx.data), px = Parallel.Pointer(xs.data), pl = Parallel.Pointer(lse.data)
+            let pd = Parallel.Pointer(dx.data)
+            let px = Parallel.Pointer(xs.data)
+            let pl = Parallel.Pointer(lse.data)
             targets.withUnsafeBufferPointer { targetBuffer in
                 let pt = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: targetBuffer.baseAddress!))
                 Parallel.forRanges(rows, grain: Swift.max(1, 16_384 / Swift.max(vocab, 1))) { range in
                     for row in range {
                         let target = pt.base[row]
-                        let src = px + row * vocab, dst = pd + row * vocab
+                        let src = px + row * vocab
+                        let dst = pd + row * vocab
                         guard target != ignoreIndex else {
                             dst.update(repeating: 0, count: vocab)
                             continue
                         }
                         let rowLSE = pl[row]
-                        for j in 0..<vocab { dst[j] = factor * expf(src[j] - rowLSE) }
+                        let shift = VectorMath.Lanes(repeating: rowLSE)
+                        VectorMath.map(
+                            0..<vocab, src, dst, { factor * VectorMath.exp($0 - shift) }, { factor * expf($0 - rowLSE) }
+                        )
                         dst[Int(target)] -= factor
                     }
                 }

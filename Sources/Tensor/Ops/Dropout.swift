@@ -10,7 +10,9 @@ extension Tensor {
         if p == 0 { return self }
         let x = contiguousData()
         let out = Tensor.dropoutMask(x, probability: p, seed: seed)
-        return out.recorded("dropout", [self]) { g in [Tensor.dropoutMask(g.contiguousData(), probability: p, seed: seed)] }
+        return out.recorded("dropout", [self]) { g in
+            [Tensor.dropoutMask(g.contiguousData(), probability: p, seed: seed)]
+        }
     }
 
     /// Draws the seed from `generator`; the usual call inside a training loop.
@@ -24,7 +26,8 @@ extension Tensor {
         let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
         let keepScale = 1 / (1 - p)
         let salt = SeededGenerator.mix(seed)
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
         Parallel.forRanges(x.count, grain: 16_384) { range in
             for i in range {
                 let bits = SeededGenerator.mix(salt &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 40

@@ -6,13 +6,16 @@ extension Tensor {
     public static func embedding(_ table: Tensor, ids: [Int32], shape idShape: [Int]) -> Tensor {
         precondition(table.rank == 2, "embedding table must be (vocab, dim), got \(table.shape)")
         precondition(ids.count == idShape.reduce(1, *), "\(ids.count) ids do not fill shape \(idShape)")
-        let vocab = table.shape[0], dim = table.shape[1]
+        let vocab = table.shape[0]
+        let dim = table.shape[1]
         for (position, id) in ids.enumerated() where id < 0 || Int(id) >= vocab {
-            preconditionFailure("embedding: token id \(id) at position \(position) is outside the vocabulary 0..<\(vocab)")
+            preconditionFailure(
+                "embedding: token id \(id) at position \(position) is outside the vocabulary 0..<\(vocab)")
         }
         let t = table.contiguousData()
         let out = Tensor.empty(idShape + [dim])
-        let pt = Parallel.Pointer(t.data), po = Parallel.Pointer(out.data)
+        let pt = Parallel.Pointer(t.data)
+        let po = Parallel.Pointer(out.data)
         ids.withUnsafeBufferPointer { idBuffer in
             let pid = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: idBuffer.baseAddress!))
             Parallel.forRanges(ids.count, grain: Swift.max(1, 16_384 / Swift.max(dim, 1))) { range in
@@ -24,12 +27,14 @@ extension Tensor {
         return out.recorded("embedding", [table]) { g in
             let gc = g.contiguousData()
             let dTable = Tensor.zeros([vocab, dim])
-            let pg = Parallel.Pointer(gc.data), pd = Parallel.Pointer(dTable.data)
+            let pg = Parallel.Pointer(gc.data)
+            let pd = Parallel.Pointer(dTable.data)
             ids.withUnsafeBufferPointer { idBuffer in
                 let pid = UnsafeMutableSendablePointer(UnsafeMutablePointer(mutating: idBuffer.baseAddress!))
                 Parallel.forRanges(dim, grain: 16) { columns in
                     for position in 0..<ids.count {
-                        let src = pg + position * dim, dst = pd + Int(pid.base[position]) * dim
+                        let src = pg + position * dim
+                        let dst = pd + Int(pid.base[position]) * dim
                         for j in columns { dst[j] += src[j] }
                     }
                 }

@@ -26,8 +26,10 @@ extension Tensor {
     /// Reads the strides of the last two dims as a normal or transposed row-major matrix and the
     /// batch dims as one uniform stride; copies only when neither fits.
     private func matrixOperand() -> MatrixOperand {
-        let rows = shape[rank - 2], cols = shape[rank - 1]
-        let rs = strides[rank - 2], cs = strides[rank - 1]
+        let rows = shape[rank - 2]
+        let cols = shape[rank - 1]
+        let rs = strides[rank - 2]
+        let cs = strides[rank - 1]
         var layout: (flipped: Bool, ld: Int)?
         if (cs == 1 || cols == 1) && (rows == 1 || rs >= cols) {
             layout = (false, rows == 1 ? cols : rs)
@@ -38,7 +40,10 @@ extension Tensor {
         var expected: Int?
         for axis in stride(from: rank - 3, through: 0, by: -1) where shape[axis] != 1 {
             if let next = expected {
-                if strides[axis] != next { batchStride = nil; break }
+                if strides[axis] != next {
+                    batchStride = nil
+                    break
+                }
                 expected = next * shape[axis]
             } else {
                 batchStride = strides[axis]
@@ -46,44 +51,72 @@ extension Tensor {
             }
         }
         if let layout, let batchStride {
-            return MatrixOperand(tensor: self, flipped: layout.flipped, ld: Swift.max(layout.ld, 1), batchStride: batchStride)
+            return MatrixOperand(
+                tensor: self, flipped: layout.flipped, ld: Swift.max(layout.ld, 1), batchStride: batchStride)
         }
         let copy = withNoGrad { contiguousCopy() }
         return MatrixOperand(tensor: copy, flipped: false, ld: Swift.max(cols, 1), batchStride: rows * cols)
     }
 
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        product(a, b, transposeA: transposeA, transposeB: transposeB, bias: nil)
+    }
+
+    /// op(a)·op(b), plus `bias` (N) on every row when given: the output is pre-filled with the
+    /// bias and BLAS accumulates into it (beta = 1), saving the separate broadcast-add pass.
+    private static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, bias: Tensor?) -> Tensor {
         precondition(a.rank >= 2 && b.rank >= 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
         let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
         let kb = transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]
         let n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]
-        precondition(k == kb, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        precondition(
+            k == kb,
+            "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · "
+                + "\(b.shape)\(transposeB ? "ᵀ" : "")")
         let batchShape = Array(a.shape.dropLast(2))
         let batch = batchShape.reduce(1, *)
-        precondition(b.rank == 2 || Array(b.shape.dropLast(2)) == batchShape,
+        precondition(
+            b.rank == 2 || Array(b.shape.dropLast(2)) == batchShape,
             "matmul batch dimensions differ: \(a.shape) and \(b.shape)")
         let out = Tensor.empty(batchShape + [m, n])
+        var beta: Float = 0
+        if let bias {
+            precondition(bias.shape == [n], "matmul bias shape \(bias.shape) != [\(n)]")
+            let row = bias.contiguousData()
+            for index in 0..<(batch * m) { (out.data + index * n).update(from: row.data, count: n) }
+            beta = 1
+        }
 
-        let oa = a.matrixOperand(), ob = b.matrixOperand()
-        let opA = transposeA != oa.flipped, opB = transposeB != ob.flipped
+        let oa = a.matrixOperand()
+        let ob = b.matrixOperand()
+        let opA = transposeA != oa.flipped
+        let opB = transposeB != ob.flipped
         if b.rank == 2 && !opA && (batch == 1 || oa.batchStride == m * oa.ld) {
             // Fold the batch into M: (batch·M, K) · (K, N) — one GEMM on all cores.
-            BLAS.gemm(transA: false, transB: opB, m: batch * m, n: n, k: k,
-                      a: oa.tensor.data, lda: oa.ld, b: ob.tensor.data, ldb: ob.ld, c: out.data, ldc: n)
+            BLAS.gemm(
+                transA: false, transB: opB, m: batch * m, n: n, k: k,
+                a: oa.tensor.data, lda: oa.ld, b: ob.tensor.data, ldb: ob.ld, beta: beta, c: out.data, ldc: n)
         } else {
-            let strideA = oa.batchStride, strideB = b.rank == 2 ? 0 : ob.batchStride
-            let lda = oa.ld, ldb = ob.ld
-            let pa = Parallel.Pointer(oa.tensor.data), pb = Parallel.Pointer(ob.tensor.data)
+            let strideA = oa.batchStride
+            let strideB = b.rank == 2 ? 0 : ob.batchStride
+            let lda = oa.ld
+            let ldb = ob.ld
+            let pa = Parallel.Pointer(oa.tensor.data)
+            let pb = Parallel.Pointer(ob.tensor.data)
             let pc = Parallel.Pointer(out.data)
             Parallel.forEach(batch) { index in
-                BLAS.gemm(transA: opA, transB: opB, m: m, n: n, k: k, a: pa + index * strideA, lda: lda,
-                          b: pb + index * strideB, ldb: ldb, c: pc + index * m * n, ldc: n)
+                BLAS.gemm(
+                    transA: opA, transB: opB, m: m, n: n, k: k, a: pa + index * strideA, lda: lda,
+                    b: pb + index * strideB, ldb: ldb, beta: beta, c: pc + index * m * n, ldc: n)
             }
         }
-        let ad = a.detached(), bd = b.detached()
-        return out.recorded("matmul", [a, b]) { g in
-            var da: Tensor?, db: Tensor?
+        let ad = a.detached()
+        let bd = b.detached()
+        let inputs = bias.map { [a, b, $0] } ?? [a, b]
+        return out.recorded("matmul", inputs) { g in
+            var da: Tensor?
+            var db: Tensor?
             if a.requiresGrad {
                 if !transposeA {
                     da = matmul(g, bd, transposeA: false, transposeB: !transposeB)
@@ -106,12 +139,14 @@ extension Tensor {
                         db = transposeB ? matmul(g2, a2, transposeA: true) : matmul(a2, g2, transposeA: true)
                     }
                 } else {
-                    db = transposeB
+                    db =
+                        transposeB
                         ? matmul(g, ad, transposeA: true, transposeB: transposeA)
                         : matmul(ad, g, transposeA: !transposeA, transposeB: false)
                 }
             }
-            return [da, db]
+            guard let bias else { return [da, db] }
+            return [da, db, bias.requiresGrad ? g.summed(to: [n]) : nil]
         }
     }
 
@@ -121,8 +156,6 @@ extension Tensor {
     /// A linear layer, `x · Wᵀ (+ bias)` with PyTorch's weight layout (out, in).
     /// x: (…, in), weight: (out, in), bias: (out) → (…, out).
     public func linear(_ weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        let y = Tensor.matmul(self, weight, transposeB: true)
-        guard let bias else { return y }
-        return y + bias
+        Tensor.product(self, weight, transposeA: false, transposeB: true, bias: bias)
     }
 }

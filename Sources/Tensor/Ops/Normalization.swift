@@ -21,15 +21,22 @@ extension Tensor {
         precondition(weight.shape == [c], "norm weight shape \(weight.shape) does not match last dim \(c) of \(shape)")
         if let bias { precondition(bias.shape == [c], "norm bias shape \(bias.shape) != [\(c)]") }
         let rows = c == 0 ? 0 : count / c
-        let x = contiguousData(), w = weight.contiguousData(), b = bias?.contiguousData()
+        let x = contiguousData()
+        let w = weight.contiguousData()
+        let b = bias?.contiguousData()
         let out = Tensor.empty(shape)
-        let means = Tensor.empty([rows]), rstds = Tensor.empty([rows])
-        let px = Parallel.Pointer(x.data), pw = Parallel.Pointer(w.data), py = Parallel.Pointer(out.data)
+        let means = Tensor.empty([rows])
+        let rstds = Tensor.empty([rows])
+        let px = Parallel.Pointer(x.data)
+        let pw = Parallel.Pointer(w.data)
+        let py = Parallel.Pointer(out.data)
         let pb = b.map { Parallel.Pointer($0.data) }
-        let pm = Parallel.Pointer(means.data), pr = Parallel.Pointer(rstds.data)
+        let pm = Parallel.Pointer(means.data)
+        let pr = Parallel.Pointer(rstds.data)
         Parallel.forRanges(rows, grain: Swift.max(1, 8192 / Swift.max(c, 1))) { range in
             for row in range {
-                let xr = px + row * c, yr = py + row * c
+                let xr = px + row * c
+                let yr = py + row * c
                 var mean: Double = 0
                 if centered {
                     for j in 0..<c { mean += Double(xr[j]) }
@@ -51,7 +58,8 @@ extension Tensor {
                 }
             }
         }
-        let xs = x.detached(), ws = w.detached()
+        let xs = x.detached()
+        let ws = w.detached()
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         let wantsBias = bias?.requiresGrad ?? false
         return out.recorded(centered ? "layerNorm" : "rmsNorm", inputs) { g in
@@ -71,16 +79,25 @@ extension Tensor {
         let chunks = Swift.min(Parallel.threadCount, Swift.max(1, rows))
         // Per-chunk partial sums of dw and db, reduced at the end (no atomics, deterministic).
         let partial = Tensor.zeros([chunks, 2, c])
-        let px = Parallel.Pointer(x.data), pw = Parallel.Pointer(weight.data), pg = Parallel.Pointer(g.data)
-        let pd = Parallel.Pointer(dx.data), pm = Parallel.Pointer(mean.data), pr = Parallel.Pointer(rstd.data)
+        let px = Parallel.Pointer(x.data)
+        let pw = Parallel.Pointer(weight.data)
+        let pg = Parallel.Pointer(g.data)
+        let pd = Parallel.Pointer(dx.data)
+        let pm = Parallel.Pointer(mean.data)
+        let pr = Parallel.Pointer(rstd.data)
         let pp = Parallel.Pointer(partial.data)
         Parallel.forRanges(chunks) { chunkRange in
             for chunk in chunkRange {
-                let dwAcc = pp + chunk * 2 * c, dbAcc = pp + (chunk * 2 + 1) * c
+                let dwAcc = pp + chunk * 2 * c
+                let dbAcc = pp + (chunk * 2 + 1) * c
                 for row in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
-                    let xr = px + row * c, gr = pg + row * c, dr = pd + row * c
-                    let m = pm[row], r = pr[row]
-                    var meanWdy: Float = 0, meanWdyXhat: Float = 0
+                    let xr = px + row * c
+                    let gr = pg + row * c
+                    let dr = pd + row * c
+                    let m = pm[row]
+                    let r = pr[row]
+                    var meanWdy: Float = 0
+                    var meanWdyXhat: Float = 0
                     for j in 0..<c {
                         let xhat = (xr[j] - m) * r
                         let wdy = pw[j] * gr[j]

@@ -23,7 +23,8 @@ extension Tensor {
         let (outer, n, inner) = reductionGeometry(axis)
         let x = contiguousData()
         let out = Tensor.empty(reducedShape(axis, keepDim: keepDim))
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
         if inner == 1 {
             Parallel.forRanges(outer, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
                 for o in range {
@@ -35,11 +36,14 @@ extension Tensor {
             }
         } else {
             // Split over outer when there is enough of it, else over column blocks of `inner`.
-            let columnBlocks = outer >= Parallel.threadCount ? 1 : Swift.max(1, Swift.min(Parallel.threadCount, inner / 256))
+            let columnBlocks =
+                outer >= Parallel.threadCount ? 1 : Swift.max(1, Swift.min(Parallel.threadCount, inner / 256))
             Parallel.forRanges(outer * columnBlocks) { range in
                 for item in range {
-                    let o = item / columnBlocks, block = item % columnBlocks
-                    let start = inner * block / columnBlocks, end = inner * (block + 1) / columnBlocks
+                    let o = item / columnBlocks
+                    let block = item % columnBlocks
+                    let start = inner * block / columnBlocks
+                    let end = inner * (block + 1) / columnBlocks
                     let dst = po + o * inner
                     for i in start..<end { dst[i] = 0 }
                     for j in 0..<n {
@@ -77,14 +81,17 @@ extension Tensor {
         let x = contiguousData()
         let out = Tensor.empty(reducedShape(axis, keepDim: keepDim))
         var winners = [Int32](repeating: 0, count: outer * inner)
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
         winners.withUnsafeMutableBufferPointer { buffer in
             let pw = UnsafeMutableSendablePointer(buffer.baseAddress!)
             Parallel.forRanges(outer * inner, grain: 4096) { range in
                 for item in range {
-                    let o = item / inner, i = item % inner
+                    let o = item / inner
+                    let i = item % inner
                     let base = px + o * n * inner + i
-                    var best = base[0], at = 0
+                    var best = base[0]
+                    var at = 0
                     for j in 1..<n where base[j * inner] > best {
                         best = base[j * inner]
                         at = j
@@ -99,7 +106,8 @@ extension Tensor {
             let gc = g.contiguousData()
             let dx = Tensor.zeros(inputShape)
             for item in 0..<(outer * inner) {
-                let o = item / inner, i = item % inner
+                let o = item / inner
+                let i = item % inner
                 dx.data[(o * n + Int(winners[item])) * inner + i] = gc.data[item]
             }
             return [dx]

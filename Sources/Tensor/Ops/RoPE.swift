@@ -16,7 +16,9 @@ public enum RotaryLayout: Sendable {
 extension Tensor {
     public func rotaryEmbedding(positions: [Int], base: Double = 10_000, layout: RotaryLayout = .rotateHalf) -> Tensor {
         precondition(rank >= 3, "rotary embedding expects (…, T, H, Dh), got \(shape)")
-        let t = shape[rank - 3], heads = shape[rank - 2], dim = shape[rank - 1]
+        let t = shape[rank - 3]
+        let heads = shape[rank - 2]
+        let dim = shape[rank - 1]
         precondition(dim % 2 == 0, "rotary embedding needs an even head dimension, got \(dim)")
         precondition(positions.count == t, "\(positions.count) positions for \(t) time steps")
         let half = dim / 2
@@ -29,9 +31,13 @@ extension Tensor {
                 table.data[(t + row) * half + i] = Float(Foundation.sin(angle))
             }
         }
-        let out = Tensor.rotate(contiguousData(), table: table, t: t, heads: heads, dim: dim, layout: layout, inverse: false)
+        let out = Tensor.rotate(
+            contiguousData(), table: table, t: t, heads: heads, dim: dim, layout: layout, inverse: false)
         return out.recorded("rope", [self]) { g in
-            [Tensor.rotate(g.contiguousData(), table: table, t: t, heads: heads, dim: dim, layout: layout, inverse: true)]
+            [
+                Tensor.rotate(
+                    g.contiguousData(), table: table, t: t, heads: heads, dim: dim, layout: layout, inverse: true)
+            ]
         }
     }
 
@@ -41,25 +47,33 @@ extension Tensor {
         let out = Tensor.empty(x.shape)
         let half = dim / 2
         let rows = x.count / dim  // (…, T, H) flattened
-        let px = Parallel.Pointer(x.data), po = Parallel.Pointer(out.data), pt = Parallel.Pointer(table.data)
+        let px = Parallel.Pointer(x.data)
+        let po = Parallel.Pointer(out.data)
+        let pt = Parallel.Pointer(table.data)
         let sign: Float = inverse ? -1 : 1
         Parallel.forRanges(rows, grain: Swift.max(1, 8192 / dim)) { range in
             for row in range {
                 let time = (row / heads) % t
-                let cosines = pt + time * half, sines = pt + (t + time) * half
-                let src = px + row * dim, dst = po + row * dim
+                let cosines = pt + time * half
+                let sines = pt + (t + time) * half
+                let src = px + row * dim
+                let dst = po + row * dim
                 switch layout {
                 case .rotateHalf:
                     for i in 0..<half {
-                        let c = cosines[i], s = sign * sines[i]
-                        let a = src[i], b = src[i + half]
+                        let c = cosines[i]
+                        let s = sign * sines[i]
+                        let a = src[i]
+                        let b = src[i + half]
                         dst[i] = a * c - b * s
                         dst[i + half] = b * c + a * s
                     }
                 case .interleaved:
                     for i in 0..<half {
-                        let c = cosines[i], s = sign * sines[i]
-                        let a = src[2 * i], b = src[2 * i + 1]
+                        let c = cosines[i]
+                        let s = sign * sines[i]
+                        let a = src[2 * i]
+                        let b = src[2 * i + 1]
                         dst[2 * i] = a * c - b * s
                         dst[2 * i + 1] = b * c + a * s
                     }

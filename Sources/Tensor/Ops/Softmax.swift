@@ -20,19 +20,15 @@ extension Tensor {
         let rows = n == 0 ? 0 : count / n
         let x = contiguousData()
         let out = Tensor.empty(shape)
-        let px = Parallel.Pointer(x.data), py = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let py = Parallel.Pointer(out.data)
         Parallel.forRanges(rows, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { range in
             for row in range {
-                let src = px + row * n, dst = py + row * n
-                var peak = -Float.infinity
-                for j in 0..<n { peak = Swift.max(peak, src[j]) }
+                let src = px + row * n
+                let dst = py + row * n
+                var peak = VectorMath.maximum(src, count: n)
                 if peak == -Float.infinity { peak = 0 }
-                var total: Float = 0
-                for j in 0..<n {
-                    let e = expf(src[j] - peak)
-                    dst[j] = e
-                    total += e
-                }
+                let total = VectorMath.expShiftedSum(src, shift: peak, into: dst, count: n)
                 if log {
                     let shift = peak + logf(total)
                     for j in 0..<n { dst[j] = src[j] - shift }
@@ -46,10 +42,14 @@ extension Tensor {
         return out.recorded(log ? "logSoftmax" : "softmax", [self]) { g in
             let gc = g.contiguousData()
             let dx = Tensor.empty(y.shape)
-            let py = Parallel.Pointer(y.data), pg = Parallel.Pointer(gc.data), pd = Parallel.Pointer(dx.data)
+            let py = Parallel.Pointer(y.data)
+            let pg = Parallel.Pointer(gc.data)
+            let pd = Parallel.Pointer(dx.data)
             Parallel.forRanges(rows, grain: Swift.max(1, 8192 / Swift.max(n, 1))) { range in
                 for row in range {
-                    let yr = py + row * n, gr = pg + row * n, dr = pd + row * n
+                    let yr = py + row * n
+                    let gr = pg + row * n
+                    let dr = pd + row * n
                     var dot: Float = 0
                     if log {
                         for j in 0..<n { dot += gr[j] }

@@ -37,27 +37,31 @@ extension Tensor {
     public func apply(_ function: UnaryFunction) -> Tensor {
         let x = contiguousData()
         let out = Tensor.empty(shape)
-        let px = Parallel.Pointer(x.data), py = Parallel.Pointer(out.data)
+        let px = Parallel.Pointer(x.data)
+        let py = Parallel.Pointer(out.data)
         Parallel.forRanges(count, grain: 16_384) { range in
-            let x = px.base, y = py.base
+            let x = px.base
+            let y = py.base
             switch function {
-            case .exp: for i in range { y[i] = expf(x[i]) }
+            case .exp: VectorMath.map(range, x, y, { VectorMath.exp($0) }, { expf($0) })
             case .log: for i in range { y[i] = logf(x[i]) }
-            case .tanh: for i in range { y[i] = tanhf(x[i]) }
-            case .sigmoid: for i in range { y[i] = sigmoidf(x[i]) }
-            case .silu: for i in range { y[i] = x[i] * sigmoidf(x[i]) }
+            case .tanh: VectorMath.map(range, x, y, { VectorMath.tanh($0) }, { tanhf($0) })
+            case .sigmoid: VectorMath.map(range, x, y, { VectorMath.sigmoid($0) }, { sigmoidf($0) })
+            case .silu: VectorMath.map(range, x, y, { $0 * VectorMath.sigmoid($0) }, { $0 * sigmoidf($0) })
             case .geluTanh:
-                for i in range {
-                    let v = x[i]
-                    y[i] = 0.5 * v * (1 + tanhf(sqrt2OverPi * (v + geluCubic * v * v * v)))
-                }
+                VectorMath.map(
+                    range, x, y,
+                    { v in
+                        0.5 * v * (1 + VectorMath.tanh(sqrt2OverPi * (v + geluCubic * v * v * v)))
+                    }, { v in 0.5 * v * (1 + tanhf(sqrt2OverPi * (v + geluCubic * v * v * v))) })
             case .geluExact: for i in range { y[i] = 0.5 * x[i] * (1 + erff(x[i] * invSqrt2)) }
             case .relu: for i in range { y[i] = Swift.max(x[i], 0) }
             case .sqrt: for i in range { y[i] = sqrtf(x[i]) }
             case .square: for i in range { y[i] = x[i] * x[i] }
             }
         }
-        let input = x.detached(), output = out.detached()
+        let input = x.detached()
+        let output = out.detached()
         return out.recorded(function.rawValue, [self]) { g in
             [Tensor.unaryBackward(function, x: input, y: output, dy: g)]
         }
@@ -67,27 +71,44 @@ extension Tensor {
     static func unaryBackward(_ function: UnaryFunction, x: Tensor, y: Tensor, dy: Tensor) -> Tensor {
         let g = dy.contiguousData()
         let dx = Tensor.empty(x.shape)
-        let px = Parallel.Pointer(x.data), py = Parallel.Pointer(y.data)
-        let pg = Parallel.Pointer(g.data), pd = Parallel.Pointer(dx.data)
+        let px = Parallel.Pointer(x.data)
+        let py = Parallel.Pointer(y.data)
+        let pg = Parallel.Pointer(g.data)
+        let pd = Parallel.Pointer(dx.data)
         Parallel.forRanges(x.count, grain: 16_384) { range in
-            let x = px.base, y = py.base, g = pg.base, d = pd.base
+            let x = px.base
+            let y = py.base
+            let g = pg.base
+            let d = pd.base
             switch function {
             case .exp: for i in range { d[i] = g[i] * y[i] }
             case .log: for i in range { d[i] = g[i] / x[i] }
             case .tanh: for i in range { d[i] = g[i] * (1 - y[i] * y[i]) }
             case .sigmoid: for i in range { d[i] = g[i] * y[i] * (1 - y[i]) }
             case .silu:
-                for i in range {
-                    let s = sigmoidf(x[i])
-                    d[i] = g[i] * (s + x[i] * s * (1 - s))
-                }
+                VectorMath.zip(
+                    range, x, g, d,
+                    { v, gv in
+                        let s = VectorMath.sigmoid(v)
+                        return gv * (s + v * s * (1 - s))
+                    },
+                    { v, gv in
+                        let s = sigmoidf(v)
+                        return gv * (s + v * s * (1 - s))
+                    })
             case .geluTanh:
-                for i in range {
-                    let v = x[i]
-                    let t = tanhf(sqrt2OverPi * (v + geluCubic * v * v * v))
-                    let dInner = sqrt2OverPi * (1 + 3 * geluCubic * v * v)
-                    d[i] = g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * dInner)
-                }
+                VectorMath.zip(
+                    range, x, g, d,
+                    { v, gv in
+                        let t = VectorMath.tanh(sqrt2OverPi * (v + geluCubic * v * v * v))
+                        let dInner = sqrt2OverPi * (1 + 3 * geluCubic * v * v)
+                        return gv * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * dInner)
+                    },
+                    { v, gv in
+                        let t = tanhf(sqrt2OverPi * (v + geluCubic * v * v * v))
+                        let dInner = sqrt2OverPi * (1 + 3 * geluCubic * v * v)
+                        return gv * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * dInner)
+                    })
             case .geluExact:
                 for i in range {
                     let v = x[i]

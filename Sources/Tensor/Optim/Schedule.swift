@@ -13,7 +13,9 @@ public struct LearningRateSchedule: Sendable, Equatable {
     public var minimum: Float
 
     public init(peak: Float, warmupSteps: Int, totalSteps: Int, decay: Decay = .cosine, minimum: Float = 0) {
-        precondition(warmupSteps >= 0 && totalSteps >= warmupSteps, "schedule needs 0 ≤ warmupSteps (\(warmupSteps)) ≤ totalSteps (\(totalSteps))")
+        precondition(
+            warmupSteps >= 0 && totalSteps >= warmupSteps,
+            "schedule needs 0 ≤ warmupSteps (\(warmupSteps)) ≤ totalSteps (\(totalSteps))")
         self.peak = peak
         self.warmupSteps = warmupSteps
         self.totalSteps = totalSteps
@@ -47,7 +49,8 @@ public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
         let g = grad.contiguousData()
         var partial = [Double](repeating: 0, count: Parallel.threadCount)
         let pg = Parallel.Pointer(g.data)
-        let n = g.count, chunks = partial.count
+        let n = g.count
+        let chunks = partial.count
         partial.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeMutableSendablePointer(buffer.baseAddress!)
             Parallel.forRanges(chunks) { range in
