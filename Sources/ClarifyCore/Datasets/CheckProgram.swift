@@ -33,7 +33,8 @@ enum CheckProgram {
         case .stdio:
             throw JSONLError(
                 file: "", field: "tests",
-                reason: .invalidValue("problem \(problem.id) has stdin/stdout tests, which a check(candidate) program cannot run"))
+                reason: .invalidValue(
+                    "problem \(problem.id) has stdin/stdout tests, which a check(candidate) program cannot run"))
         }
     }
 
@@ -44,8 +45,9 @@ enum CheckProgram {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix("from $demo$ import ") { continue }
                 guard !line.contains("$demo$") else {
-                    throw JSONLError(file: "", field: "test_case[\(index)].relation",
-                                     reason: .invalidValue("a $demo$ use other than `from $demo$ import …` cannot be converted"))
+                    throw JSONLError(
+                        file: "", field: "test_case[\(index)].relation",
+                        reason: .invalidValue("a $demo$ use other than `from $demo$ import …` cannot be converted"))
                 }
                 program.append(line.replacingOccurrences(of: "$input$", with: test.input))
             }

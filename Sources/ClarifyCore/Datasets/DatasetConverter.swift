@@ -62,13 +62,16 @@ public enum DatasetConverter {
             return dialogue
         case .problem(let problem):
             guard let solution = problem.referenceSolution else {
-                throw JSONLError(file: "", field: "reference_solution",
-                                 reason: .invalidValue("problem \(problem.id) has no reference solution to answer with"))
+                throw JSONLError(
+                    file: "", field: "reference_solution",
+                    reason: .invalidValue("problem \(problem.id) has no reference solution to answer with"))
             }
             let fenced = "```python\n" + solution.trimmingCharacters(in: .newlines) + "\n```"
             return Dialogue(
                 messages: [.user(problem.prompt), .assistant(fenced)],
-                metadata: ["id": problem.id, "source": problem.source, "category": ClarificationCategory.original.rawValue])
+                metadata: [
+                    "id": problem.id, "source": problem.source, "category": ClarificationCategory.original.rawValue,
+                ])
         }
     }
 
@@ -78,11 +81,14 @@ public enum DatasetConverter {
     /// the prompt is prose) the prompt becomes a module docstring and the whole solution follows.
     public static func humanEval(_ record: DatasetRecord) throws(JSONLError) -> HumanEvalRecord {
         guard case .problem(let problem) = record else {
-            throw JSONLError(file: "", reason: .invalidValue("a chat dialogue has no tests; it cannot become a HumanEval problem"))
+            throw JSONLError(
+                file: "", reason: .invalidValue("a chat dialogue has no tests; it cannot become a HumanEval problem"))
         }
         guard let entryPoint = problem.entryPoint else {
-            throw JSONLError(file: "", field: "entry_point",
-                             reason: .invalidValue("problem \(problem.id) has no entry point (stdin/stdout problems cannot be HumanEval problems)"))
+            throw JSONLError(
+                file: "", field: "entry_point",
+                reason: .invalidValue(
+                    "problem \(problem.id) has no entry point (stdin/stdout problems cannot be HumanEval problems)"))
         }
         let solution = problem.referenceSolution ?? ""
         var prompt = problem.prompt

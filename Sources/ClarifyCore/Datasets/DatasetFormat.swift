@@ -42,7 +42,9 @@ public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
         first = try reader.next { line, decoder in
             let value = try decoder.decode(JSONValue.self, from: line.bytes)
             guard let keys = value.objectKeys else {
-                throw JSONLError(file: path, line: line.number, reason: .wrongType(expected: "a JSON object per line, found \(value.typeName)"))
+                throw JSONLError(
+                    file: path, line: line.number,
+                    reason: .wrongType(expected: "a JSON object per line, found \(value.typeName)"))
             }
             return (keys, line.number)
         }

@@ -35,7 +35,8 @@ public struct MBPPRecord: Decodable, Sendable, Hashable {
         if let setup = try container.decodeIfPresent(String.self, forKey: .testSetupCode) {
             testSetupCode = setup
         } else {
-            testSetupCode = (try container.decodeIfPresent([String].self, forKey: .testImports) ?? []).joined(separator: "\n")
+            testSetupCode = (try container.decodeIfPresent([String].self, forKey: .testImports) ?? []).joined(
+                separator: "\n")
         }
         challengeTestList = try container.decodeIfPresent([String].self, forKey: .challengeTestList) ?? []
     }
@@ -43,11 +44,12 @@ public struct MBPPRecord: Decodable, Sendable, Hashable {
     /// The function the asserts call: the identifier after `assert` (MBPP names no entry point;
     /// its asserts read `assert name(args) == expected`, sometimes wrapped as `assert set(name(…))`).
     public var inferredEntryPoint: String? {
-        let definitions = Set(code.split(whereSeparator: \.isNewline).compactMap { line -> String? in
-            let trimmed = line.drop(while: { $0 == " " })
-            guard trimmed.hasPrefix("def ") else { return nil }
-            return String(trimmed.dropFirst(4).prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
-        })
+        let definitions = Set(
+            code.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+                let trimmed = line.drop(while: { $0 == " " })
+                guard trimmed.hasPrefix("def ") else { return nil }
+                return String(trimmed.dropFirst(4).prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
+            })
         for assertion in testList {
             var identifier = ""
             for character in assertion.dropFirst("assert".count) {

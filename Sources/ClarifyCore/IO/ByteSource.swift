@@ -2,9 +2,9 @@ import CZlibInflate
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A stream of bytes read in chunks, so files of any size are read in bounded memory.
@@ -124,7 +124,10 @@ final class GzipByteSource: ByteSource {
                 let count = try file.read(into: input)
                 if count == 0 {
                     // End of file: fine only between members.
-                    if stream.total_in == 0 && stream.total_out == 0 { finished = true; break }
+                    if stream.total_in == 0 && stream.total_out == 0 {
+                        finished = true
+                        break
+                    }
                     throw JSONLError(file: path, reason: .corruptGzip("the file ends inside the compressed stream"))
                 }
                 stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -139,7 +142,10 @@ final class GzipByteSource: ByteSource {
                 inflateReset(&stream)
                 if stream.avail_in == 0 {
                     let count = try file.read(into: input)
-                    if count == 0 { finished = true; return buffer.count - Int(stream.avail_out) }
+                    if count == 0 {
+                        finished = true
+                        return buffer.count - Int(stream.avail_out)
+                    }
                     stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
                     stream.avail_in = uInt(count)
                 }

@@ -93,7 +93,8 @@ extension JSONLError.Reason {
             return "the name ends in .gz but the file is not gzip (it starts with bytes \(bytes)); "
                 + "rename it without .gz or compress it with gzip"
         case .corruptGzip(let why): return "the gzip data is damaged or cut short (\(why))"
-        case .notUTF8Encoding(let encoding): return "the file is \(encoding); JSONL must be UTF-8 (convert it with iconv)"
+        case .notUTF8Encoding(let encoding):
+            return "the file is \(encoding); JSONL must be UTF-8 (convert it with iconv)"
         case .byteOrderMarkInsideFile:
             return "the line starts with a UTF-8 byte-order mark (were files concatenated?); remove the bytes EF BB BF"
         case .invalidUTF8(let offset): return "invalid UTF-8 sequence at byte \(offset + 1) of the line"
@@ -112,10 +113,12 @@ extension JSONLError {
     static func from(_ error: DecodingError, file: String, line: Int?) -> JSONLError {
         switch error {
         case .keyNotFound(let key, let context):
-            return JSONLError(file: file, line: line, field: fieldPath(context.codingPath + [key]), reason: .missingField)
+            return JSONLError(
+                file: file, line: line, field: fieldPath(context.codingPath + [key]), reason: .missingField)
         case .typeMismatch(let type, let context):
             return JSONLError(
-                file: file, line: line, field: fieldPath(context.codingPath), reason: .wrongType(expected: jsonTypeName(type)))
+                file: file, line: line, field: fieldPath(context.codingPath),
+                reason: .wrongType(expected: jsonTypeName(type)))
         case .valueNotFound(let type, let context):
             return JSONLError(
                 file: file, line: line, field: fieldPath(context.codingPath),
@@ -126,7 +129,8 @@ extension JSONLError {
                 return JSONLError(file: file, line: line, reason: .invalidJSON(underlying ?? context.debugDescription))
             }
             return JSONLError(
-                file: file, line: line, field: fieldPath(context.codingPath), reason: .invalidValue(context.debugDescription))
+                file: file, line: line, field: fieldPath(context.codingPath),
+                reason: .invalidValue(context.debugDescription))
         @unknown default:
             return JSONLError(file: file, line: line, reason: .invalidJSON(String(describing: error)))
         }

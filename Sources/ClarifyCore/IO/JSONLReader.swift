@@ -17,8 +17,10 @@ public struct JSONLReadOptions: Sendable {
     /// How many skipped-line errors are kept in ``JSONLStats/errors`` (all are counted).
     public var maxListedErrors: Int
 
-    public init(onError: OnError = .fail, maxLineBytes: Int = 256 << 20, chunkBytes: Int = 1 << 20,
-                maxListedErrors: Int = 1000) {
+    public init(
+        onError: OnError = .fail, maxLineBytes: Int = 256 << 20, chunkBytes: Int = 1 << 20,
+        maxListedErrors: Int = 1000
+    ) {
         self.onError = onError
         self.maxLineBytes = maxLineBytes
         self.chunkBytes = chunkBytes
@@ -135,7 +137,9 @@ public final class JSONLReader {
                 throw JSONLError(file: path, line: number, reason: .lineTooLong(limitBytes: options.maxLineBytes))
             case .line(let number, var bytes):
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-                    guard number == 1 else { throw JSONLError(file: path, line: number, reason: .byteOrderMarkInsideFile) }
+                    guard number == 1 else {
+                        throw JSONLError(file: path, line: number, reason: .byteOrderMarkInsideFile)
+                    }
                     stats.byteOrderMark = true
                     bytes.removeFirst(3)
                 }

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes JSONL so that a reader never sees a half-written file.
@@ -54,8 +54,11 @@ public final class JSONLWriter {
         var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
-            throw JSONLError(file: path, reason: .cannotOpen("cannot create a temporary file in \(directory): "
-                + String(cString: strerror(errno))))
+            throw JSONLError(
+                file: path,
+                reason: .cannotOpen(
+                    "cannot create a temporary file in \(directory): "
+                        + String(cString: strerror(errno))))
         }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         fchmod(descriptor, 0o644)
@@ -123,8 +126,11 @@ public final class JSONLWriter {
         descriptor = -1
         if let temporaryPath {
             guard rename(temporaryPath, path) == 0 else {
-                throw JSONLError(file: path, reason: .io("cannot move the finished file into place: "
-                    + String(cString: strerror(errno))))
+                throw JSONLError(
+                    file: path,
+                    reason: .io(
+                        "cannot move the finished file into place: "
+                            + String(cString: strerror(errno))))
             }
         }
         committed = true
@@ -155,8 +161,11 @@ public final class JSONLWriter {
         let truncated = size - lastNewlineEnd
         if truncated > 0 {
             guard ftruncate(descriptor, off_t(lastNewlineEnd)) == 0 else {
-                throw JSONLError(file: path, reason: .io("cannot truncate a partial last line: "
-                    + String(cString: strerror(errno))))
+                throw JSONLError(
+                    file: path,
+                    reason: .io(
+                        "cannot truncate a partial last line: "
+                            + String(cString: strerror(errno))))
             }
         }
         return ResumePoint(completeLines: lines, truncatedBytes: truncated)

@@ -65,9 +65,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
             return .array(zip(values, forms).map { $0.withNumberForms(from: $1) })
         case .object(let members):
             guard let forms = form as? [String: Any] else { return self }
-            return .object(members.reduce(into: [:]) { result, member in
-                result[member.key] = forms[member.key].map { member.value.withNumberForms(from: $0) } ?? member.value
-            })
+            return .object(
+                members.reduce(into: [:]) { result, member in
+                    result[member.key] =
+                        forms[member.key].map { member.value.withNumberForms(from: $0) } ?? member.value
+                })
         default:
             return self
         }

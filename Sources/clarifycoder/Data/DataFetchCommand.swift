@@ -45,8 +45,9 @@ struct DataFetchCommand: ParsableCommand {
                             printError("\(asset.rawValue): extracting \(decile * 10)%")
                         }
                     case .finished(let manifest, let cached):
-                        print("\(manifest.asset.rawValue): \(cached ? "up to date" : "installed") \(manifest.file) "
-                            + "(sha256 \(manifest.fileSHA256.prefix(12))…, \(manifest.size) bytes)")
+                        print(
+                            "\(manifest.asset.rawValue): \(cached ? "up to date" : "installed") \(manifest.file) "
+                                + "(sha256 \(manifest.fileSHA256.prefix(12))…, \(manifest.size) bytes)")
                     }
                 }
             } catch {

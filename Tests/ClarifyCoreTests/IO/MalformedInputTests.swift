@@ -26,7 +26,8 @@ struct MalformedInputTests {
     @Test("invalid UTF-8 is named with its line and byte")
     func invalidUTF8() throws {
         let directory = try TemporaryDirectory()
-        let bad = Array("{\"messages\":[{\"role\":\"user\",\"content\":\"caf".utf8) + [0xC3, 0x28] + Array("\"}]}\n".utf8)
+        let bad =
+            Array("{\"messages\":[{\"role\":\"user\",\"content\":\"caf".utf8) + [0xC3, 0x28] + Array("\"}]}\n".utf8)
         let path = try directory.file("latin.jsonl", Array(goodLine.utf8) + bad)
         let error = expectJSONLError { _ = try DatasetReader.loadDialogues(path: path) }
         #expect(error?.line == 2)
