@@ -58,7 +58,7 @@ let package = Package(
         // Layer 1: tensors, autograd and kernels on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
         // Layer 2: model files, tokenizers, chat templates, the transformer and generation.
-        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS"], swiftSettings: numericSwiftSettings),
+        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS", "Tensor"], swiftSettings: numericSwiftSettings),
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
@@ -96,6 +96,8 @@ let package = Package(
                 "Sandbox",
                 "Eval",
                 "Backends",
+                "LLM",
+                "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +105,9 @@ let package = Package(
         .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        .executableTarget(
+            name: "decode-bench", dependencies: ["LLM", "Tensor"], path: "Benchmarks/DecodeBench",
+            swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "clarifycoder-http-bench",
             dependencies: ["Backends", "BackendsTesting"],

@@ -7,6 +7,9 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         commandName: "clarifycoder",
         abstract: "Make code language models ask before they code when a request is unclear.",
         version: "0.1.0",
-        subcommands: [DataCommand.self, ExecuteCommand.self, SynthesizeCommand.self, MixCommand.self, AskCommand.self]
+        subcommands: [
+            DataCommand.self, SynthesizeCommand.self, MixCommand.self, GenerateCommand.self, ChatCommand.self,
+            ExecuteCommand.self, AskCommand.self,
+        ]
     )
 }

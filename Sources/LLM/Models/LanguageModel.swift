@@ -1,0 +1,71 @@
+import ClarifyCore
+import Foundation
+
+/// A runnable checkpoint: the transformer, its tokenizer and its chat format, loaded from either
+/// a GGUF file (llama.cpp, Ollama) or a Hugging Face folder (`config.json`, `*.safetensors`,
+/// `tokenizer.json`, `tokenizer_config.json`).
+public struct LanguageModel: Sendable {
+    public let model: LlamaModel
+    public let tokenizer: Tokenizer
+    /// The chat format recognised from the checkpoint's template; nil when it has none we know.
+    public let chatTemplate: ChatTemplate?
+    /// Token ids that end a generation: the config's and tokenizer's EOS and the chat format's
+    /// end-of-turn token.
+    public let stopTokenIDs: Set<Int>
+    /// Where it was loaded from.
+    public let path: String
+
+    public var config: TransformerConfig { model.config }
+
+    /// Loads `path`: a `.gguf` file or a folder holding `config.json`. `precision` applies to GGUF
+    /// weights (Hugging Face folders are fp32 after loading either way).
+    public init(path: String, precision: WeightPrecision = .native) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ModelFileError(.cannotOpen, file: path, "no such file or folder")
+        }
+        let config: TransformerConfig
+        let weights: TransformerWeights
+        var tokenizer: Tokenizer
+        let template: ChatTemplate?
+        if isDirectory.boolValue {
+            config = try ModelRegistry.config(jsonAt: path + "/config.json")
+            weights = try TransformerWeights(huggingFaceFolder: path, config: config)
+            tokenizer = try Tokenizer(huggingFaceFolder: path)
+            template = (try? HuggingFaceTokenizerConfig(folder: path)).flatMap { ChatTemplate(huggingFace: $0) }
+        } else {
+            let file = try GGUFFile(path: path)
+            config = try ModelRegistry.config(gguf: file)
+            weights = try TransformerWeights(gguf: file, config: config, precision: precision)
+            tokenizer = try Tokenizer(gguf: file)
+            template = ChatTemplate(gguf: file)
+        }
+        guard tokenizer.vocabularySize <= config.vocabularySize else {
+            throw ModelFileError(
+                .invalidValue, file: path, location: "vocab_size",
+                "the tokenizer has \(tokenizer.vocabularySize) tokens but the model only \(config.vocabularySize)")
+        }
+        var stops = Set(config.eosTokenIDs)
+        if let eos = tokenizer.eosTokenID { stops.insert(eos) }
+        if let template, let endOfTurn = tokenizer.id(of: template.endOfTurn.trimmingCharacters(in: .newlines)) {
+            stops.insert(endOfTurn)
+        }
+        self.model = LlamaModel(config: config, weights: weights)
+        self.tokenizer = tokenizer
+        self.chatTemplate = template
+        self.stopTokenIDs = stops
+        self.path = path
+    }
+
+    /// The prompt ids for `messages` in this model's chat format (or `template` when given),
+    /// ending with the assistant's turn header.
+    public func chatPrompt(_ messages: [Message], template: ChatTemplate? = nil) throws -> [Int] {
+        guard let format = template ?? chatTemplate else {
+            throw ModelFileError(
+                .invalidValue, file: path, location: "chat template",
+                "the model has no chat template this engine recognises; name one (\(ChatTemplate.names.joined(separator: ", ")))"
+            )
+        }
+        return tokenizer.encode(format.render(messages, addGenerationPrompt: true))
+    }
+}

@@ -1,0 +1,153 @@
+import Tensor
+
+/// One linear layer's weight, `rows × columns` in PyTorch's (out, in) layout, either as fp32 or
+/// kept in a ggml block quantization (Q4_0, Q4_1, Q8_0) straight from the GGUF mapping.
+///
+/// Why both: decoding one token is a matrix–vector product per layer and is bound by memory
+/// bandwidth, so reading 0.6 bytes per weight (Q4_1) instead of 4 is what lets batch-1 decode
+/// approach llama.cpp; the fp32 form is what BLAS and the autograd path want, and matches
+/// PyTorch + `transformers` (which dequantize GGUF files to fp32) bit for bit in the weights.
+///
+///   x: (N, columns) row-major  →  y: (N, rows) = x · Wᵀ
+/// With N = 1 a quantized weight uses ``QuantizedDot`` row by row (rows split across threads).
+/// With N > 1 (prefill, batched decode) each thread dequantizes a band of rows into a scratch
+/// buffer and multiplies it with one single-threaded SGEMM, so every weight is decoded once per
+/// call, not once per token.
+public struct WeightMatrix: @unchecked Sendable {
+    public enum Storage {
+        case float(Tensor)
+        /// Raw ggml blocks, `rows` rows of `columns / blockSize` blocks; `owner` keeps the bytes alive.
+        case quantized(GGMLType, UnsafeRawPointer, owner: AnyObject)
+    }
+
+    public let rows: Int
+    public let columns: Int
+    public let storage: Storage
+
+    public init(float values: [Float], rows: Int, columns: Int) {
+        precondition(values.count == rows * columns, "weight of \(values.count) values is not \(rows)×\(columns)")
+        self.rows = rows
+        self.columns = columns
+        storage = .float(Tensor(values, shape: [rows, columns]))
+    }
+
+    public init(quantized type: GGMLType, bytes: UnsafeRawPointer, owner: AnyObject, rows: Int, columns: Int) {
+        precondition(columns % type.blockSize == 0, "a \(type) row of \(columns) values is not whole blocks")
+        self.rows = rows
+        self.columns = columns
+        storage = .quantized(type, bytes, owner: owner)
+    }
+
+    /// Whether the fused kernels of ``QuantizedDot`` cover this type (others are dequantized at load).
+    public static func keepsQuantized(_ type: GGMLType) -> Bool { [.q4_0, .q4_1, .q8_0].contains(type) }
+
+    /// Bytes the weight occupies in memory.
+    public var byteCount: Int {
+        switch storage {
+        case .float: return rows * columns * 4
+        case .quantized(let type, _, _): return rows * columns / type.blockSize * type.blockBytes
+        }
+    }
+
+    /// The weight as an fp32 tensor (rows, columns): shared for fp32, decoded for quantized weights.
+    public func floatTensor() -> Tensor {
+        switch storage {
+        case .float(let tensor): return tensor
+        case .quantized(let type, let base, _):
+            let out = Tensor.empty([rows, columns])
+            Dequantize.row(type, base, count: rows * columns, into: out.data)
+            return out
+        }
+    }
+
+    /// Row `index` in fp32 (an embedding lookup).
+    public func row(_ index: Int, into out: UnsafeMutablePointer<Float>) {
+        precondition(index >= 0 && index < rows, "row \(index) is outside 0..<\(rows)")
+        switch storage {
+        case .float(let tensor): out.update(from: tensor.data + index * columns, count: columns)
+        case .quantized(let type, let base, _):
+            let rowBytes = columns / type.blockSize * type.blockBytes
+            Dequantize.row(type, base + index * rowBytes, count: columns, into: out)
+        }
+    }
+
+    /// y (N × rows) = x (N × columns) · Wᵀ, overwriting y.
+    public func apply(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
+        switch storage {
+        case .float(let tensor):
+            BLAS.gemm(
+                transA: false, transB: true, m: n, n: rows, k: columns, a: x, lda: columns, b: tensor.data,
+                ldb: columns, c: y, ldc: rows)
+        case .quantized(let type, let base, _):
+            let rowBytes = columns / type.blockSize * type.blockBytes
+            let input = Parallel.Pointer(UnsafeMutablePointer(mutating: x)), output = Parallel.Pointer(y)
+            let weights = UnsafeSendableRaw(base)
+            if n == 1 {
+                // Decode a row into an L1-resident buffer, then an 8-wide FMA dot: the block decode
+                // loops vectorize well, where per-block SIMD16 conversions in QuantizedDot did not.
+                Parallel.forRanges(rows, grain: 64) { range in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+                    defer { scratch.deallocate() }
+                    for r in range {
+                        Dequantize.row(type, weights.pointer + r * rowBytes, count: columns, into: scratch)
+                        output[r] = Self.dot(scratch, input.base, count: columns)
+                    }
+                }
+                return
+            }
+            let band = 64
+            let bands = (rows + band - 1) / band
+            BLAS.singleThreaded {
+                Parallel.forRanges(bands) { bandRange in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: band * columns)
+                    defer { scratch.deallocate() }
+                    for b in bandRange {
+                        let first = b * band, count = min(band, rows - first)
+                        Dequantize.row(type, weights.pointer + first * rowBytes, count: count * columns, into: scratch)
+                        BLAS.gemm(
+                            transA: false, transB: true, m: n, n: count, k: columns, a: input.base, lda: columns,
+                            b: scratch, ldb: columns, c: output + first, ldc: rows)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension WeightMatrix {
+    /// Σ a[i]·b[i] with four 8-wide accumulators (AVX2 FMA under `-march=x86-64-v3`).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 32 <= count {
+            let o = i * 4
+            s0.addProduct(
+                ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self),
+                rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
+            s1.addProduct(
+                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self),
+                rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self))
+            s2.addProduct(
+                ra.loadUnaligned(fromByteOffset: o + 64, as: SIMD8<Float>.self),
+                rb.loadUnaligned(fromByteOffset: o + 64, as: SIMD8<Float>.self))
+            s3.addProduct(
+                ra.loadUnaligned(fromByteOffset: o + 96, as: SIMD8<Float>.self),
+                rb.loadUnaligned(fromByteOffset: o + 96, as: SIMD8<Float>.self))
+            i += 32
+        }
+        var total = ((s0 + s1) + (s2 + s3)).sum()
+        while i < count {
+            total += a[i] * b[i]
+            i += 1
+        }
+        return total
+    }
+}
+
+/// A read-only raw pointer handed to `concurrentPerform` workers (they only read weights).
+struct UnsafeSendableRaw: @unchecked Sendable {
+    let pointer: UnsafeRawPointer
+    init(_ pointer: UnsafeRawPointer) { self.pointer = pointer }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import ClarifyCore
+import Foundation
+import LLM
+import Tensor
+
+/// Options shared by `generate` and `chat`: which model, how to hold it, how to sample.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "`smollm2` (the cached embedded model) or a path: a .gguf file or a Hugging Face folder.")
+    var model: String = "smollm2"
+
+    @Option(help: "Chat format when the model's own is not recognised: \(ChatTemplate.names.joined(separator: ", ")).")
+    var template: String?
+
+    @Option(help: "Weights in memory: native (keep Q4_0/Q4_1/Q8_0 quantized; fastest) or float32.")
+    var precision: String = "native"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard WeightPrecision(rawValue: precision) != nil else {
+            throw ValidationError("--precision must be native or float32, got \(precision)")
+        }
+        if let template, ChatTemplate(named: template) == nil {
+            throw ValidationError("unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var chatTemplate: ChatTemplate? { template.flatMap { ChatTemplate(named: $0) } }
+
+    /// Resolves `smollm2` through the asset cache and loads the model.
+    func load() throws -> LanguageModel {
+        if let threads { Parallel.threadCount = threads }
+        let path: String
+        if model == "smollm2" {
+            do {
+                path = try AssetStore().path(for: .model)
+            } catch {
+                throw CommandFailure(error)
+            }
+        } else {
+            path = model
+        }
+        do {
+            return try LanguageModel(path: path, precision: WeightPrecision(rawValue: precision)!)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}
+
+struct SamplingOptions: ParsableArguments {
+    @Option(help: "0 for greedy decoding; above 0 samples.")
+    var temperature: Float = 0
+
+    @Option(name: .customLong("max-tokens"), help: "New tokens at most.")
+    var maxTokens: Int = 256
+
+    @Option(help: "Seed of the sampler.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens (0: all).")
+    var topK: Int = 0
+
+    @Option(name: .customLong("top-p"), help: "Sample among the most likely tokens holding this much probability.")
+    var topP: Float = 1
+
+    @Option(name: .customLong("repetition-penalty"), help: "Penalise tokens already seen (1: off).")
+    var repetitionPenalty: Float = 1
+
+    @Option(name: .customLong("stop"), help: "Stop before this text (repeatable).")
+    var stopStrings: [String] = []
+
+    var parameters: GenerationParameters {
+        GenerationParameters(
+            maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+            repetitionPenalty: repetitionPenalty, seed: seed, stopStrings: stopStrings)
+    }
+
+    func validate() throws {
+        do {
+            try parameters.validate()
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+}
+
+/// Writes generated text as it arrives (stdout is line-buffered otherwise).
+func writeStreamed(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
