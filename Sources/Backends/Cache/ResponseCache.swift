@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 import Synchronization
 
@@ -65,13 +66,8 @@ public final class ResponseCache: Sendable {
     public static func defaultDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> URL {
-        let home: URL
-        if let value = environment["CLARIFYCODER_HOME"], !value.isEmpty {
-            home = URL(fileURLWithPath: value, isDirectory: true)
-        } else {
-            home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/clarifycoder")
-        }
-        return home.appendingPathComponent("cache/responses", isDirectory: true)
+        URL(fileURLWithPath: AssetStore(environment: environment).home, isDirectory: true)
+            .appendingPathComponent("cache/responses", isDirectory: true)
     }
 
     /// The stable key of a request to a model: SHA-256 of its canonical JSON (sorted keys).
@@ -80,7 +76,7 @@ public final class ResponseCache: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding these plain value types cannot fail; a failure would be a programming error.
         let data = try! encoder.encode(KeyMaterial(format: formatVersion, model: model, request: request))
-        return SHA256.hexDigest(data)
+        return FileHash.sha256Hex(data)
     }
 
     /// The file an entry lives in.

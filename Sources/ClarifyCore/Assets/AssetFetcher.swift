@@ -202,6 +202,11 @@ public struct AssetFetcher: Sendable {
 
 /// Streaming SHA-256 of a file (swift-crypto; BoringSSL's assembly, fast even in debug builds).
 public enum FileHash {
+    /// Lower-case hex SHA-256 of bytes in memory (cache keys, fingerprints).
+    public static func sha256Hex(_ bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     public static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
