@@ -72,7 +72,13 @@ pid_t cs_spawn(const char *path, char *const argv[], char *const envp[], const c
         *child_errno = errno;
         return -1;
     }
-    pid_t pid = fork();
+    // A raw clone instead of fork(): glibc's fork() runs the pthread_atfork handlers, and
+    // OpenBLAS registers one (blas_thread_shutdown_) that takes its server lock. When another
+    // thread of this process is inside a BLAS call — the model generating while the sandbox runs
+    // its programs — that handler blocks forever and the whole process deadlocks (seen in the
+    // test suite). The child below only makes raw system calls until execve, so it needs none of
+    // the state the atfork handlers would reset.
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, 0UL, NULL, NULL, 0UL);
     if (pid < 0) {
         *child_errno = errno;
         close(report[0]);
