@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Eval", targets: ["Eval"]),
         .library(name: "Synth", targets: ["Synth"]),
+        .library(name: "Backends", targets: ["Backends"]),
+        .library(name: "BackendsTesting", targets: ["BackendsTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         // SHA-256 of wheels and cached assets; BoringSSL's assembly keeps it fast in debug builds.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The OpenAI-compatible client and the fake server its tests and benchmark use.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Layer 0: domain types, dataset IO, assets; system libraries.
@@ -57,6 +62,28 @@ let package = Package(
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 3: model backends (ChatModel, OpenAI-compatible client, response cache).
+        .target(
+            name: "Backends",
+            dependencies: [
+                "ClarifyCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        // A fake OpenAI-compatible server with injected faults, shared by tests and benchmarks.
+        .target(
+            name: "BackendsTesting",
+            dependencies: [
+                "Backends",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // Layer 4: synthesis of clarification data; executors, response handling and metrics.
         .target(name: "Synth", dependencies: ["ClarifyCore"]),
         .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
@@ -68,6 +95,7 @@ let package = Package(
                 "Synth",
                 "Sandbox",
                 "Eval",
+                "Backends",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +103,11 @@ let package = Package(
         .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        .executableTarget(
+            name: "clarifycoder-http-bench",
+            dependencies: ["Backends", "BackendsTesting"],
+            path: "Sources/HTTPBench"
+        ),
         // Tests
         .testTarget(
             name: "ClarifyCoreTests",
@@ -90,6 +123,8 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
+        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox"]),
     ]
 )

@@ -7,6 +7,6 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         commandName: "clarifycoder",
         abstract: "Make code language models ask before they code when a request is unclear.",
         version: "0.1.0",
-        subcommands: [DataCommand.self, ExecuteCommand.self, SynthesizeCommand.self, MixCommand.self]
+        subcommands: [DataCommand.self, ExecuteCommand.self, SynthesizeCommand.self, MixCommand.self, AskCommand.self]
     )
 }

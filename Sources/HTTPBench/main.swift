@@ -1,0 +1,175 @@
+// The HTTP backend benchmark behind bench/http.sh (DESIGN.md, "HTTP backends" target).
+//
+// Phase 1, throughput: a fake OpenAI-compatible server that answers after a fixed latency,
+// `requests` requests with `concurrency` in flight; the ideal rate is concurrency / latency, and
+// the ratio achieved / ideal is the figure of merit (target ≥ 0.90). Repeated, median reported.
+// Phase 2, faults: the same load with injected 429s (with Retry-After), 500s, hangs past the
+// attempt deadline, truncated JSON, garbage bodies and connection resets on first attempts, plus
+// items whose every attempt fails. Every item must come back exactly once — its own answer or a
+// recorded failure — so `lost` and `duplicated` must be 0.
+//
+// Human-readable lines go to stderr; the last stdout line is one JSON object.
+import Backends
+import BackendsTesting
+import ClarifyCore
+import Foundation
+import Synchronization
+
+struct Options {
+    var requests = 1000
+    var concurrency = 64
+    var latencyMilliseconds = 200
+    var repeats = 3
+
+    init(arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
+                log("usage: clarifycoder-http-bench [--requests N] [--concurrency N] [--latency-ms N] [--repeats N]")
+                exit(2)
+            }
+            switch flag {
+            case "--requests": requests = value
+            case "--concurrency": concurrency = value
+            case "--latency-ms": latencyMilliseconds = value
+            case "--repeats": repeats = value
+            default:
+                FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+func requests(_ count: Int, tag: String) -> [ChatRequest] {
+    (0..<count).map { ChatRequest(messages: [.system("bench"), .user("\(tag) \($0)")], maxTokens: 16) }
+}
+
+/// Runs one batch against a server with `configuration`; returns results, seconds and retries.
+func run(
+    server configuration: FakeOpenAIServer.Configuration, client: (String) -> OpenAIConfiguration,
+    batch: [ChatRequest], concurrency: Int
+) async throws -> (results: [Result<ChatResponse, BackendError>], seconds: Double, retries: Int, served: Int) {
+    let server = try await FakeOpenAIServer.start(configuration)
+    let retries = RetryCounter()
+    let model = try OpenAICompatibleModel(configuration: client(server.baseURL), onRetry: { _ in retries.add() })
+    // Warm-up: open the connection pool so the timed run measures steady state.
+    _ = await model.completeBatch(requests(concurrency, tag: "warmup"), maxConcurrent: concurrency)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let results = await model.completeBatch(batch, maxConcurrent: concurrency)
+    let elapsed = clock.now - start
+    let served = server.statistics.requests
+    try await model.shutdown()
+    try await server.shutdown()
+    let (whole, atto) = elapsed.components
+    return (results, Double(whole) + Double(atto) / 1e18, retries.value, served)
+}
+
+final class RetryCounter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
+
+let options = Options(arguments: CommandLine.arguments)
+let latency = Duration.milliseconds(options.latencyMilliseconds)
+let ideal = Double(options.concurrency) / (Double(options.latencyMilliseconds) / 1000)
+
+// Phase 1: throughput on a clean server.
+var ratios: [Double] = []
+var rates: [Double] = []
+for repeat_ in 1...options.repeats {
+    let outcome = try await run(
+        server: .init(latency: latency, maxRequests: 10 * options.requests),
+        client: {
+            OpenAIConfiguration(
+                baseURL: $0, model: "fake-model", maxConcurrentRequests: options.concurrency,
+                attemptTimeout: .seconds(30))
+        },
+        batch: requests(options.requests, tag: "item"), concurrency: options.concurrency)
+    let failures = outcome.results.filter { (try? $0.get()) == nil }.count
+    let rate = Double(options.requests) / outcome.seconds
+    rates.append(rate)
+    ratios.append(rate / ideal)
+    log(
+        String(
+            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, failures %d",
+            repeat_, outcome.seconds, rate, ideal, rate / ideal, failures))
+    guard failures == 0 else {
+        log("a clean-server request failed: \(outcome.results.first { (try? $0.get()) == nil }!)")
+        exit(1)
+    }
+}
+
+// Phase 2: faults. Item i's first attempt fails in a fixed rotation; items ≡ 13 (mod 50) always fail.
+let rotation: [FakeBehavior] = [
+    .rateLimited(retryAfter: "1"), .serverError, .hang, .truncatedJSON, .garbage, .connectionReset,
+    .rateLimited(retryAfter: nil), .emptyChoices, .ok, .ok,
+]
+let faultPlan: @Sendable (FakeRequest) -> FakeBehavior = { request in
+    let number = Int(request.lastUserMessage.split(separator: " ").last ?? "") ?? 0
+    guard request.lastUserMessage.hasPrefix("item") else { return .ok }
+    if number % 50 == 13 { return .serverError }
+    return request.attempt == 0 ? rotation[number % rotation.count] : .ok
+}
+let faulty = try await run(
+    server: .init(latency: latency, maxRequests: 10 * options.requests, hangLimit: .seconds(3), plan: faultPlan),
+    client: {
+        OpenAIConfiguration(
+            baseURL: $0, model: "fake-model", maxConcurrentRequests: options.concurrency,
+            attemptTimeout: .seconds(1), requestDeadline: .seconds(60),
+            retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100), maxDelay: .seconds(2)))
+    },
+    batch: requests(options.requests, tag: "item"), concurrency: options.concurrency)
+
+var completed = 0
+var failed = 0
+var mismatched = 0
+var answers: [String: Int] = [:]
+for (index, result) in faulty.results.enumerated() {
+    switch result {
+    case .success(let response):
+        completed += 1
+        answers[response.text, default: 0] += 1
+        if response.text != "echo: item \(index)" { mismatched += 1 }
+    case .failure(let error):
+        failed += 1
+        if index % 50 != 13 { log("item \(index) failed unexpectedly: \(error)") }
+    }
+}
+let duplicated = answers.values.reduce(0) { $0 + max(0, $1 - 1) } + mismatched
+let lost = options.requests - faulty.results.count
+let expectedFailures = (0..<options.requests).filter { $0 % 50 == 13 }.count
+log(
+    String(
+        format:
+            "faults: %.3f s, %d completed, %d failed (%d expected), %d retries, %d server requests, "
+            + "lost %d, duplicated %d",
+        faulty.seconds, completed, failed, expectedFailures, faulty.retries, faulty.served, lost, duplicated))
+
+let sortedRatios = ratios.sorted()
+let sortedRates = rates.sorted()
+let median = { (values: [Double]) in values[values.count / 2] }
+let summary: [String: Any] = [
+    "name": "http",
+    "requests": options.requests,
+    "in_flight": options.concurrency,
+    "latency_ms": options.latencyMilliseconds,
+    "ideal_req_per_s": ideal,
+    "achieved_req_per_s": (median(sortedRates) * 10).rounded() / 10,
+    "ratio": (median(sortedRatios) * 1000).rounded() / 1000,
+    "ratios": ratios.map { ($0 * 1000).rounded() / 1000 },
+    "fault_seconds": (faulty.seconds * 1000).rounded() / 1000,
+    "completed": completed,
+    "failed": failed,
+    "expected_failed": expectedFailures,
+    "retries": faulty.retries,
+    "lost": lost,
+    "duplicated": duplicated,
+]
+let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+print(String(decoding: json, as: UTF8.self))
+exit(lost == 0 && duplicated == 0 && failed == expectedFailures ? 0 : 1)
