@@ -29,13 +29,16 @@ public enum LLMReplyParser {
         throw ReplyParseError("the JSON object is not valid JSON")
     }
 
-    /// A required non-empty string field.
-    public static func string(_ key: String, in object: [String: Any]) throws(ReplyParseError) -> String {
+    /// A required non-empty string field, trimmed unless `trimming` is off (a rewritten prompt
+    /// keeps its trailing newline: completions are appended to it).
+    public static func string(
+        _ key: String, in object: [String: Any], trimming: Bool = true
+    ) throws(ReplyParseError) -> String {
         guard let value = object[key] else { throw ReplyParseError("the field \"\(key)\" is missing") }
         guard let text = value as? String else { throw ReplyParseError("the field \"\(key)\" is not a string") }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ReplyParseError("the field \"\(key)\" is empty") }
-        return trimmed
+        return trimming ? trimmed : text
     }
 
     /// An optional string field; absent, `null` or blank reads as `nil`.

@@ -47,7 +47,7 @@ public struct LLMSynthesizer: Synthesizer {
     public func draft(problem: Problem, category: ClarificationCategory, seed: UInt64) async throws -> ClarificationDraft {
         let (prompt, changes) = try await ask(SynthesisPrompts.rewrite(problem: problem, category: category), step: "rewrite") {
             object throws(ReplyParseError) in
-            (try LLMReplyParser.string("prompt", in: object), try Self.changes(in: object, category: category))
+            (try LLMReplyParser.string("prompt", in: object, trimming: false), try Self.changes(in: object, category: category))
         }
         let (summary, questions) = try await ask(SynthesisPrompts.questions(rewrite: prompt), step: "questions") {
             object throws(ReplyParseError) in
