@@ -85,7 +85,7 @@ let package = Package(
             ]
         ),
         // Layer 4: synthesis of clarification data; executors, response handling and metrics.
-        .target(name: "Synth", dependencies: ["ClarifyCore"]),
+        .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
         .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
         // Layer 6: the CLI only.
         .executableTarget(
@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
         .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
-        .testTarget(name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox"]),
+        .testTarget(
+            name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]
 )

@@ -45,10 +45,15 @@ struct LedgerEntry: Codable, Sendable, Hashable {
     var rejected: [RejectionReason: Int]
     /// Attempts for which no edit applied.
     var inapplicable: Int
+    /// Attempts that failed (unreadable model output, backend errors, unverified ambiguity),
+    /// by reason, with one message each; written only when there are any.
+    var failures: [AttemptFailure.Reason: Int] = [:]
+    var failureMessages: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case kept, rejected, inapplicable
+        case kept, rejected, inapplicable, failures
         case problemID = "problem_id"
+        case failureMessages = "failure_messages"
     }
 
     init(problemID: String, kept: Int, rejected: [RejectionReason: Int], inapplicable: Int) {
@@ -72,6 +77,14 @@ struct LedgerEntry: Codable, Sendable, Hashable {
             }
             rejected[reason] = value
         }
+        for (key, value) in try container.decodeIfPresent([String: Int].self, forKey: .failures) ?? [:] {
+            guard let reason = AttemptFailure.Reason(rawValue: key) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .failures, in: container, debugDescription: "unknown failure reason '\(key)'")
+            }
+            failures[reason] = value
+        }
+        failureMessages = try container.decodeIfPresent([String].self, forKey: .failureMessages) ?? []
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -80,5 +93,10 @@ struct LedgerEntry: Codable, Sendable, Hashable {
         try container.encode(kept, forKey: .kept)
         try container.encode(inapplicable, forKey: .inapplicable)
         try container.encode(Dictionary(uniqueKeysWithValues: rejected.map { ($0.key.rawValue, $0.value) }), forKey: .rejected)
+        if !failures.isEmpty {
+            try container.encode(
+                Dictionary(uniqueKeysWithValues: failures.map { ($0.key.rawValue, $0.value) }), forKey: .failures)
+            try container.encode(failureMessages, forKey: .failureMessages)
+        }
     }
 }

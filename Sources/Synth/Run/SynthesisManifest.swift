@@ -18,9 +18,12 @@ public struct SynthesisManifest: Codable, Sendable, Hashable {
     public var rejections: [String: Int]
     /// Attempts for which no rule applied (e.g. no example to contradict).
     public var inapplicable: Int
+    /// Attempts that failed, by ``AttemptFailure/Reason`` (every reason listed, zeros included):
+    /// unreadable model output, backend errors, and variants dropped by verified ambiguity.
+    public var failures: [String: Int]
 
     enum CodingKeys: String, CodingKey {
-        case synthesizer, source, seed, problems, examples, rejections, inapplicable
+        case synthesizer, source, seed, problems, examples, rejections, inapplicable, failures
         case perProblem = "per_problem"
         case problemsWithoutExamples = "problems_without_examples"
         case perCategory = "per_category"
@@ -43,6 +46,9 @@ public struct SynthesisManifest: Codable, Sendable, Hashable {
         for entry in entries { for (reason, count) in entry.rejected { rejections[reason.rawValue, default: 0] += count } }
         self.rejections = rejections
         inapplicable = entries.reduce(0) { $0 + $1.inapplicable }
+        var failures = Dictionary(uniqueKeysWithValues: AttemptFailure.Reason.allCases.map { ($0.rawValue, 0) })
+        for entry in entries { for (reason, count) in entry.failures { failures[reason.rawValue, default: 0] += count } }
+        self.failures = failures
     }
 
     var json: Data { (try? OutputFiles.encoder.encode(self)) ?? Data() }
@@ -71,6 +77,9 @@ public struct SynthesisManifest: Codable, Sendable, Hashable {
         lines += ["", "## Quality control", "", "| rejected because | count |", "|---|---|"]
         for reason in RejectionReason.allCases.sorted() { lines.append("| \(reason.rawValue) | \(rejections[reason.rawValue] ?? 0) |") }
         lines += ["", "Attempts where no rule applied: \(inapplicable).", ""]
+        lines += ["## Failed attempts", "", "| failed because | count |", "|---|---|"]
+        for reason in AttemptFailure.Reason.allCases.sorted() { lines.append("| \(reason.rawValue) | \(failures[reason.rawValue] ?? 0) |") }
+        lines.append("")
         return lines.joined(separator: "\n")
     }
 }

@@ -24,11 +24,15 @@ public enum SynthesisRun {
         public var sourceName: String
         /// Stop after this many problems of the input (a partial run; resume continues it).
         public var limit: Int?
+        /// Problems synthesized at once (for synthesizers that wait on a model); their records
+        /// are still written in input order, so the files do not depend on this.
+        public var concurrency: Int
 
         public init(
             categories: [ClarificationCategory] = [.ambiguous1, .incomplete1, .inconsistent1], perProblem: Int = 3,
             seed: UInt64 = 0, outputDirectory: String, resume: Bool = false, quality: QualityControl = QualityControl(),
-            format: DialogueFormat = DialogueFormat(), command: String = "", sourceName: String = "bank", limit: Int? = nil
+            format: DialogueFormat = DialogueFormat(), command: String = "", sourceName: String = "bank", limit: Int? = nil,
+            concurrency: Int = 1
         ) {
             self.categories = categories
             self.perProblem = perProblem
@@ -40,6 +44,7 @@ public enum SynthesisRun {
             self.command = command
             self.sourceName = sourceName
             self.limit = limit
+            self.concurrency = max(1, concurrency)
         }
     }
 
@@ -87,18 +92,36 @@ public enum SynthesisRun {
         var kept = done.reduce(0) { $0 + $1.kept }
         var rejected = done.reduce(0) { $0 + $1.rejected.values.reduce(0, +) }
         let total = min(problems.count, parameters.limit ?? problems.count)
-        for problem in problems.prefix(total) where !doneIDs.contains(problem.id) {
-            let entry = try await synthesize(problem, synthesizer: synthesizer, parameters: parameters) { example in
-                try examples.write(example)
+        let pending = problems.prefix(total).filter { !doneIDs.contains($0.id) }
+        // Windows of `concurrency` problems run at once; each window's records are written in
+        // input order once all of it is done, so a kill loses at most one window.
+        for windowStart in stride(from: 0, to: pending.count, by: parameters.concurrency) {
+            let window = Array(pending[windowStart..<min(windowStart + parameters.concurrency, pending.count)])
+            let results = try await withThrowingTaskGroup(of: (Int, LedgerEntry, [ClarifyExample]).self) { group in
+                for (index, problem) in window.enumerated() {
+                    group.addTask {
+                        var written: [ClarifyExample] = []
+                        let entry = try await synthesize(problem, synthesizer: synthesizer, parameters: parameters) {
+                            written.append($0)
+                        }
+                        return (index, entry, written)
+                    }
+                }
+                var collected: [(Int, LedgerEntry, [ClarifyExample])] = []
+                for try await result in group { collected.append(result) }
+                return collected.sorted { $0.0 < $1.0 }
             }
-            try ledger.write(entry)
-            entries.append(entry)
-            doneIDs.insert(problem.id)
-            kept += entry.kept
-            rejected += entry.rejected.values.reduce(0, +)
-            progress(Progress(
-                problemsDone: entries.count, problemsTotal: total, examplesKept: kept, rejected: rejected,
-                currentProblem: problem.id))
+            for (_, entry, written) in results {
+                for example in written { try examples.write(example) }
+                try ledger.write(entry)
+                entries.append(entry)
+                doneIDs.insert(entry.problemID)
+                kept += entry.kept
+                rejected += entry.rejected.values.reduce(0, +)
+                progress(Progress(
+                    problemsDone: entries.count, problemsTotal: total, examplesKept: kept, rejected: rejected,
+                    currentProblem: entry.problemID))
+            }
         }
         try examples.commit()
         try ledger.commit()
@@ -117,6 +140,7 @@ public enum SynthesisRun {
         _ problem: Problem, synthesizer: any Synthesizer, parameters: Parameters,
         write: (ClarifyExample) throws -> Void
     ) async throws -> LedgerEntry {
+        try Task.checkCancellation()
         var entry = LedgerEntry(problemID: problem.id, kept: 0, rejected: [:], inapplicable: 0)
         guard problem.entryPoint != nil, let code = problem.referenceSolution, !parameters.categories.isEmpty else {
             return entry
@@ -130,9 +154,15 @@ public enum SynthesisRun {
             let category = order[attempt % order.count]
             let attemptSeed = parameters.seed &+ UInt64(attempt) &* 0x9E37_79B9
             defer { attempt += 1 }
-            guard let draft = try await synthesizer.synthesize(problem: problem, categories: [category], seed: attemptSeed)
-                .first
-            else {
+            let drafts: [ClarificationDraft]
+            do {
+                drafts = try await synthesizer.synthesize(problem: problem, categories: [category], seed: attemptSeed)
+            } catch let failure as AttemptFailure {
+                entry.failures[failure.reason, default: 0] += 1
+                entry.failureMessages.append("\(category.rawValue)#\(attempt): \(failure)")
+                continue
+            }
+            guard let draft = drafts.first else {
                 entry.inapplicable += 1
                 continue
             }

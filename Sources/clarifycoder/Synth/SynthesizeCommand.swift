@@ -1,9 +1,12 @@
 import ArgumentParser
+import Backends
 import ClarifyCore
 import Foundation
+import Sandbox
 import Synth
 
-/// `clarifycoder synthesize --problems bank|PATH --out DIR [--kinds …] [--per-problem N] [--seed S] [--resume]`.
+/// `clarifycoder synthesize --problems bank|PATH --out DIR [--kinds …] [--per-problem N] [--seed S] [--resume]
+/// [--synthesizer rules|llm --model openai:NAME --base-url URL --api-key-env VAR --concurrency N --verify-samples K]`.
 struct SynthesizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthesize",
@@ -14,6 +17,12 @@ struct SynthesizeCommand: AsyncParsableCommand {
             the clarifying questions, the user's answers and the code. DIR receives examples.jsonl, \
             humanevalcomm.jsonl, manifest.json (with quality-control rejection counts) and a README.md \
             dataset card. A killed run continues with --resume and ends with the same files.
+
+            --synthesizer llm asks a model behind an OpenAI-compatible endpoint to rewrite each problem, \
+            ask the questions (seeing only the rewrite) and answer them (from the original); replies are \
+            cached in $CLARIFYCODER_HOME/cache/responses, so a resumed run replays them. \
+            --verify-samples K keeps a variant only when K sampled solutions of the rewrite behave \
+            differently on the tests while K of the original agree (run in the sandbox).
             """
     )
 
@@ -23,8 +32,26 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated: ambiguous, incomplete, inconsistent, combos, or categories such as 2ap.")
     var kinds: String = "ambiguous,incomplete,inconsistent"
 
-    @Option(help: "The synthesizer: rules (offline).")
+    @Option(help: "The synthesizer: rules (offline) or llm (needs --model).")
     var synthesizer: String = "rules"
+
+    @Option(help: "With --synthesizer llm: the model, as openai:NAME (NAME is sent to the endpoint).")
+    var model: String?
+
+    @Option(help: "With --synthesizer llm: the endpoint's base URL, with or without /v1.")
+    var baseURL: String = "https://api.openai.com/v1"
+
+    @Option(help: "With --synthesizer llm: the environment variable holding the API key.")
+    var apiKeyEnv: String = "OPENAI_API_KEY"
+
+    @Option(help: "With --synthesizer llm: problems and requests in flight at once.")
+    var concurrency: Int = 4
+
+    @Option(help: "With --synthesizer llm: verify each variant with K sampled solutions of the rewrite and of the original (0: off).")
+    var verifySamples: Int = 0
+
+    @Flag(help: "With --synthesizer llm: do not read or write the response cache.")
+    var noCache = false
 
     @Option(help: "Variants kept per problem.")
     var perProblem: Int = 3
@@ -46,8 +73,25 @@ struct SynthesizeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard perProblem > 0 else { throw ValidationError("--per-problem must be at least 1") }
-        guard synthesizer == "rules" else {
-            throw ValidationError("--synthesizer \(synthesizer) is not available in this build; use rules")
+        switch synthesizer {
+        case "rules":
+            guard model == nil, verifySamples == 0 else {
+                throw ValidationError("--model and --verify-samples need --synthesizer llm")
+            }
+        case "llm":
+            guard let model else { throw ValidationError("--synthesizer llm needs --model openai:NAME") }
+            guard model.hasPrefix("openai:"), model.count > "openai:".count else {
+                throw ValidationError("--model must be openai:NAME (an OpenAI-compatible endpoint), not '\(model)'")
+            }
+            guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+            guard verifySamples == 0 || verifySamples >= 2 else {
+                throw ValidationError("--verify-samples must be 0 (off) or at least 2")
+            }
+            do { _ = try openAIConfiguration(model: model).apiRoot() } catch let error as BackendError {
+                throw ValidationError(error.message)
+            }
+        default:
+            throw ValidationError("unknown --synthesizer '\(synthesizer)'; use rules or llm")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -62,28 +106,70 @@ struct SynthesizeCommand: AsyncParsableCommand {
             let command = "clarifycoder " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
             parameters = SynthesisRun.Parameters(
                 categories: categories, perProblem: perProblem, seed: seed, outputDirectory: out, resume: resume,
-                format: DialogueFormat(target: target), command: command, sourceName: problems, limit: limit)
+                format: DialogueFormat(target: target), command: command, sourceName: problems, limit: limit,
+                concurrency: synthesizer == "llm" ? concurrency : 1)
         } catch {
             throw CommandFailure(error)
         }
         let bar = ProgressLine()
         let manifest: SynthesisManifest
+        var client: OpenAICompatibleModel?
         do {
-            manifest = try await SynthesisRun.run(problems: input, synthesizer: RuleBasedSynthesizer(), parameters: parameters) {
+            let chosen: any Synthesizer
+            if synthesizer == "llm", let model {
+                let endpoint = try OpenAICompatibleModel(configuration: openAIConfiguration(model: model))
+                client = endpoint
+                chosen = try llmSynthesizer(endpoint)
+            } else {
+                chosen = RuleBasedSynthesizer()
+            }
+            manifest = try await SynthesisRun.run(problems: input, synthesizer: chosen, parameters: parameters) {
                 bar.draw(done: $0.problemsDone, total: $0.problemsTotal,
                          detail: "\($0.examplesKept) kept, \($0.rejected) rejected")
             }
+            try await client?.shutdown()
         } catch {
             bar.finish()
+            try? await client?.shutdown()
             throw CommandFailure(error)
         }
         bar.finish()
+        let failed = manifest.failures.values.reduce(0, +)
+        if failed > 0 {
+            let reasons = manifest.failures.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            print("\(failed) attempts failed (\(reasons)); see failure_messages in \(out)/problems.jsonl")
+        }
         if manifest.problems < input.count {
             print("stopped after \(manifest.problems) of \(input.count) problems; continue with --resume")
         } else {
             let rejected = manifest.rejections.values.reduce(0, +)
             print("wrote \(manifest.examples) examples from \(manifest.problems) problems to \(out) (\(rejected) rejected by quality control)")
         }
+    }
+}
+
+extension SynthesizeCommand {
+    func openAIConfiguration(model: String) -> OpenAIConfiguration {
+        OpenAIConfiguration(
+            baseURL: baseURL, model: String(model.dropFirst("openai:".count)), apiKeyEnvironmentVariable: apiKeyEnv,
+            maxConcurrentRequests: concurrency)
+    }
+
+    /// The LLM synthesizer over `endpoint`, behind the response cache unless `--no-cache`, with
+    /// verified ambiguity when `--verify-samples` is set.
+    func llmSynthesizer(
+        _ endpoint: some ChatModel, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> LLMSynthesizer {
+        let model: any ChatModel = noCache
+            ? endpoint
+            : CachedChatModel(endpoint, cache: try ResponseCache(directory: ResponseCache.defaultDirectory(environment: environment)))
+        var verifier: AmbiguityVerifier?
+        if verifySamples > 0 {
+            let pool = SandboxPool(sandbox: try Sandbox())
+            verifier = AmbiguityVerifier(model: model, pool: pool, samples: verifySamples)
+        }
+        return LLMSynthesizer(model: model, verifier: verifier)
     }
 }
 
