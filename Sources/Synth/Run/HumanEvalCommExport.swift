@@ -65,27 +65,70 @@ public enum HumanEvalCommExport {
         }
     }
 
-    /// `assert candidate(<args>) == <literal>` lines of a check program as `==` test cases.
+    /// The one-line asserts of a check program as HumanEvalComm test cases: `assert candidate(<args>) ==
+    /// <literal>` becomes an `==` case (printed value compared as text); any other top-level assert that
+    /// calls `candidate` — a float comparison, `abs(candidate(x) - y) < 1e-6`, `candidate(x) is True` — becomes
+    /// an expression relation whose printed value must be `True`, the benchmark's second relation form. Asserts
+    /// nested in loops or helpers depend on local names and stay in the `test` program only.
     static func cases(fromCheck program: String) -> [TestCase] {
-        program.split(separator: "\n").compactMap { line in
+        let lines = program.split(separator: "\n").map(String.init)
+        let assertIndents = lines.compactMap { line -> Int? in
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("assert candidate(") else { return nil }
-            let afterOpen = text.index(text.startIndex, offsetBy: "assert candidate(".count)
-            var depth = 1
-            var index = afterOpen
-            var quote: Character?
-            while index < text.endIndex, depth > 0 {
-                let c = text[index]
-                if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c }
-                else if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
-                index = text.index(after: index)
-            }
-            guard depth == 0 else { return nil }
-            let args = String(text[afterOpen..<text.index(before: index)])
-            let rest = text[index...].trimmingCharacters(in: .whitespaces)
-            guard rest.hasPrefix("=="), let value = PyLiteralParser.parse(String(rest.dropFirst(2))) else { return nil }
-            if case .float = value { return nil }
-            return TestCase(input: args, output: value.printed, relation: "==")
+            return text.hasPrefix("assert ") ? line.prefix { $0 == " " }.count : nil
         }
+        guard let topLevel = assertIndents.min() else { return [] }
+        return lines.compactMap { line in
+            guard line.prefix(while: { $0 == " " }).count == topLevel else { return nil }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("assert "), text.contains("candidate(") else { return nil }
+            let expression = topLevelExpression(String(text.dropFirst("assert ".count)))
+            if let equality = equalityCase(expression) { return equality }
+            return TestCase(input: "", output: "True", relation: expression)
+        }
+    }
+
+    /// `candidate(<args>) == <non-float literal>` as an `==` case, else nil.
+    private static func equalityCase(_ expression: String) -> TestCase? {
+        guard expression.hasPrefix("candidate(") else { return nil }
+        let afterOpen = expression.index(expression.startIndex, offsetBy: "candidate(".count)
+        guard let close = scan(expression, from: afterOpen, depth: 1, stopAtComma: false) else { return nil }
+        let args = String(expression[afterOpen..<close])
+        let rest = expression[expression.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        guard rest.hasPrefix("=="), let value = PyLiteralParser.parse(String(rest.dropFirst(2))) else { return nil }
+        if case .float = value { return nil }
+        return TestCase(input: args, output: value.printed, relation: "==")
+    }
+
+    /// The assert's condition without its `, "message"` part.
+    private static func topLevelExpression(_ text: String) -> String {
+        guard let comma = scan(text, from: text.startIndex, depth: 0, stopAtComma: true) else {
+            return text.trimmingCharacters(in: .whitespaces)
+        }
+        return String(text[..<comma]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Walks brackets and quotes from `start` at bracket depth `depth`; returns the index of the bracket that
+    /// closes depth 1 (or, with `stopAtComma`, of the first comma at depth 0), or nil.
+    private static func scan(_ text: String, from start: String.Index, depth: Int, stopAtComma: Bool) -> String.Index? {
+        var depth = depth
+        var quote: Character?
+        var index = start
+        while index < text.endIndex {
+            let c = text[index]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if "([{".contains(c) {
+                depth += 1
+            } else if ")]}".contains(c) {
+                depth -= 1
+                if depth == 0 && !stopAtComma { return index }
+            } else if c == ",", depth == 0, stopAtComma {
+                return index
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 }
