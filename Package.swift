@@ -137,8 +137,8 @@ let package = Package(
         .testTarget(
             name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore", "Backends", "Synth"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
-        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
+        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]
