@@ -115,13 +115,13 @@ public struct ReportRun: Sendable, Hashable {
     /// Further settings of the run (temperature, max tokens, limit…), in order.
     public var settings: [ReportSetting]
     public var metrics: MetricBreakdown
-    /// Examples of questions the model asked, already chosen (see `QuestionExample.select`).
-    public var examples: [QuestionExample]
+    /// Examples of questions the model asked, already chosen (see `ReportExample.select`).
+    public var examples: [ReportExample]
 
     public init(
         name: String, model: String, adapter: String? = nil, benchmark: ReportBenchmark, evaluator: ReportEvaluator,
         seed: UInt64? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
-        examples: [QuestionExample] = []
+        examples: [ReportExample] = []
     ) {
         self.name = name
         self.model = model

@@ -94,7 +94,7 @@ public enum HTMLReportRenderer {
         return out + "</tbody>\n</table></div>\n"
     }
 
-    static func article(_ example: QuestionExample, run: ReportRun) -> String {
+    static func article(_ example: ReportExample, run: ReportRun) -> String {
         var out = "<article class=\"example\">\n<h4>\(Markup.escape(ReportText.heading(example)))</h4>\n"
         out += "<p class=\"label\">Prompt</p>\n<pre>\(Markup.escape(ReportText.excerpt(example.prompt)))</pre>\n"
         out += "<p class=\"label\">Questions</p>\n<pre class=\"response\">"

@@ -164,7 +164,7 @@ private struct ComparisonJSON: Encodable {
 }
 
 private struct ExampleJSON: Encodable {
-    let example: QuestionExample
+    let example: ReportExample
     enum Keys: String, CodingKey { case problemID = "problem_id", category, prompt, response, grade, answer, passed }
 
     func encode(to encoder: any Encoder) throws {

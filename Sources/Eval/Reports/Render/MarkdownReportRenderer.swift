@@ -113,7 +113,7 @@ enum ReportText {
     }
 
     /// `HumanEval/12 · 1a (ambiguous) · graded Good · final code passed`.
-    static func heading(_ example: QuestionExample) -> String {
+    static func heading(_ example: ReportExample) -> String {
         var parts = [example.problemID, example.category.reportLabel]
         if let grade = example.gradeLabel { parts.append("graded \(grade)") }
         if let passed = example.passed { parts.append(passed ? "final code passed" : "final code failed") }

@@ -2,7 +2,7 @@ import ClarifyCore
 
 /// A question a model asked, with the prompt it answered and how it was graded: what a reader
 /// needs to judge the numbers for themselves.
-public struct QuestionExample: Sendable, Hashable {
+public struct ReportExample: Sendable, Hashable {
     public var problemID: String
     public var category: ClarificationCategory
     /// The prompt the model saw (the modified problem).
@@ -43,7 +43,7 @@ public struct QuestionExample: Sendable, Hashable {
     /// Up to `limit` examples chosen to show the range of what was asked, deterministically: one
     /// per category in category order, best grade first, then round again; ties by problem id.
     /// Examples on original prompts are over-asking and come last.
-    public static func select(from candidates: [QuestionExample], limit: Int) -> [QuestionExample] {
+    public static func select(from candidates: [ReportExample], limit: Int) -> [ReportExample] {
         guard limit > 0 else { return [] }
         let ordered = candidates.sorted { a, b in
             if (a.grade ?? 0) != (b.grade ?? 0) { return (a.grade ?? 0) > (b.grade ?? 0) }
@@ -52,7 +52,7 @@ public struct QuestionExample: Sendable, Hashable {
         }
         let categories = ClarificationCategory.allCases.filter { $0 != .original } + [.original]
         var queues = categories.map { category in ordered.filter { $0.category == category } }
-        var chosen: [QuestionExample] = []
+        var chosen: [ReportExample] = []
         while chosen.count < limit && queues.contains(where: { !$0.isEmpty }) {
             for index in queues.indices where !queues[index].isEmpty && chosen.count < limit {
                 chosen.append(queues[index].removeFirst())
