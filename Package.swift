@@ -33,6 +33,8 @@ let package = Package(
         // The OpenAI-compatible client and the fake server its tests and benchmark use.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The evaluation run store (SQLite through the system's libsqlite3).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Layer 0: domain types, dataset IO, assets; system libraries.
@@ -67,6 +69,8 @@ let package = Package(
             name: "Backends",
             dependencies: [
                 "ClarifyCore",
+                "LLM",
+                "Tensor",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +90,10 @@ let package = Package(
         ),
         // Layer 4: synthesis of clarification data; executors, response handling and metrics.
         .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
-        .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
+        .target(
+            name: "Eval",
+            dependencies: ["ClarifyCore", "Sandbox", "Backends", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -127,9 +134,11 @@ let package = Package(
         ),
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
-        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
+        .testTarget(
+            name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore", "Backends", "Synth"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
+        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]
