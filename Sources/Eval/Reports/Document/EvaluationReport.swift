@@ -109,7 +109,7 @@ public struct ReportRun: Sendable, Hashable {
     public var adapter: String?
     public var benchmark: ReportBenchmark
     public var evaluator: ReportEvaluator
-    public var seed: UInt64?
+    public var seed: Int?
     /// Samples per prompt (n of pass@k).
     public var samples: Int
     /// Further settings of the run (temperature, max tokens, limit…), in order.
@@ -120,7 +120,7 @@ public struct ReportRun: Sendable, Hashable {
 
     public init(
         name: String, model: String, adapter: String? = nil, benchmark: ReportBenchmark, evaluator: ReportEvaluator,
-        seed: UInt64? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
+        seed: Int? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
         examples: [ReportExample] = []
     ) {
         self.name = name

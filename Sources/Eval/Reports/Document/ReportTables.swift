@@ -37,7 +37,7 @@ extension EvaluationReport {
         let later = Array(runs.dropFirst())
         var headers = ["Metric"] + runs.map(\.columnTitle)
         if let baseline { headers += later.map { "Δ \($0.name) − \(baseline.name)" } }
-        let rows = ReportMetric.allCases.map { metric -> [String] in
+        let rows = headlineMetrics.map { metric -> [String] in
             var row = [metricLabel(metric)] + runs.map { ReportFormat.percent(metric.value($0.metrics)) }
             if let baseline {
                 row += later.map { run in
@@ -92,6 +92,13 @@ extension EvaluationReport {
         let known = stages.compactMap(\.seconds)
         if !stages.isEmpty { rows.append(["total", ReportFormat.duration(known.reduce(0, +)), ""]) }
         return ReportTable(headers: ["Stage", "Time", "Note"], rows: rows, numericColumns: [1])
+    }
+
+    /// The headline rows: every metric, but the LLM classifier's only when some run had one.
+    public var headlineMetrics: [ReportMetric] {
+        ReportMetric.allCases.filter { metric in
+            metric != .communicationRateLLM || runs.contains { metric.value($0.metrics) != nil }
+        }
     }
 
     /// The metric's label, saying who graded when every graded run had the same kind of evaluator.

@@ -111,7 +111,7 @@ public enum HTMLReportRenderer {
 public enum ReportCharts {
     /// Every headline metric that some run has, runs as series (legend labels say "heuristic").
     public static func headline(_ report: EvaluationReport) -> GroupedBarChart {
-        let metrics = ReportMetric.allCases.filter { metric in report.runs.contains { metric.value($0.metrics) != nil } }
+        let metrics = report.headlineMetrics.filter { metric in report.runs.contains { metric.value($0.metrics) != nil } }
         return GroupedBarChart(
             id: "chart-headline", title: "Results",
             categories: metrics.map(\.shortLabel),

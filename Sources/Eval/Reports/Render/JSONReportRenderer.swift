@@ -118,6 +118,7 @@ private struct SummaryJSON: Encodable {
     let summary: MetricSummary
     enum Keys: String, CodingKey {
         case items, communicationRate = "communication_rate", communicationRatePaper = "communication_rate_paper"
+        case communicationRateLLM = "communication_rate_llm"
         case goodQuestionRate = "good_question_rate", passAt1 = "pass_at_1", passAtK = "pass_at_k"
         case testPassRate = "test_pass_rate", sandboxErrors = "sandbox_errors"
     }
@@ -127,6 +128,7 @@ private struct SummaryJSON: Encodable {
         try container.encode(summary.items, forKey: .items)
         try container.encode(summary.communicationRate, forKey: .communicationRate)
         try container.encode(summary.communicationRatePaper, forKey: .communicationRatePaper)
+        try container.encode(summary.communicationRateLLM, forKey: .communicationRateLLM)
         try container.encode(summary.goodQuestionRate, forKey: .goodQuestionRate)
         try container.encode(summary.passAt1, forKey: .passAt1)
         var passAtK: [String: Double] = [:]
