@@ -39,6 +39,7 @@ struct ReportRenderingTests {
     @Test("the per-category table has a row for every category with data and none for the others")
     func markdownPerCategory() {
         let markdown = MarkdownReportRenderer.render(ReportFixtures.baseVsTuned)
+        #expect(markdown.contains("| Category | Items | Communication · base | Communication · tuned | Good questions · base |"))
         #expect(markdown.contains("| original | 2 | 0.0% | 50.0% | — | — | 50.0% | 50.0% | 50.0% | 50.0% |"))
         #expect(markdown.contains("| 1a (ambiguous) | 2 | 50.0% | 100.0% | 50.0% | 100.0% |"))
         #expect(markdown.contains("| 1p (incomplete) | 2 | 0.0% | 50.0% | 0.0% | 0.0% |"))
@@ -85,6 +86,7 @@ struct ReportRenderingTests {
         #expect(markdown.contains("| Good Question Rate | 25.0% | 50.0% | not comparable |"))
         #expect(markdown.contains("| Communication Rate (strict detector) | 25.0% | 75.0% | +50.0 pts |"))
         #expect(markdown.contains("graded by different evaluators"))
+        #expect(markdown.contains("| Good questions · base (heuristic, approx.) | Good questions · tuned |"))
     }
 
     @Test("the HTML page is self-contained, parses as XML, and has a bar per run for every category with data")

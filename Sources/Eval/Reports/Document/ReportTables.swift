@@ -54,9 +54,14 @@ extension EvaluationReport {
     /// Per category (original first, then 1a … 3acp, only those with items): communication, good
     /// questions, Pass@1 and test pass rate, the runs side by side within each metric.
     public var perCategoryTable: ReportTable {
+        // One kind of evaluator: the caveat and the headline say so, plain run names suffice here.
+        let mixed = Set(runs.map(\.evaluator.gradeKind)).count > 1
         var headers = ["Category", "Items"]
         for metric in ReportMetric.perCategory {
-            headers += runs.map { runs.count == 1 ? metric.perCategoryLabel : "\(metric.perCategoryLabel) · \($0.columnTitle)" }
+            headers += runs.map { run in
+                let title = mixed ? run.columnTitle : run.name
+                return runs.count == 1 && !mixed ? metric.perCategoryLabel : "\(metric.perCategoryLabel) · \(title)"
+            }
         }
         let rows = categoriesWithData.map { category -> [String] in
             let counts = runs.map { String($0.metrics.perCategory[category]?.items ?? 0) }
@@ -117,6 +122,10 @@ extension EvaluationReport {
                 let points = series.points.filter { $0.x.isFinite && $0.y.isFinite }
                 guard let first = points.first, let last = points.last, let lowest = points.min(by: { $0.y < $1.y })
                 else { return "\(curve.title), \(series.name): no points" }
+                if points.count == 1 {
+                    return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
+                        + "\(ReportFormat.fixed(first.x, decimals: 0)) (1 point)"
+                }
                 return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
                     + "\(ReportFormat.fixed(first.x, decimals: 0)) → \(ReportFormat.fixed(last.y, decimals: 4)) at step "
                     + "\(ReportFormat.fixed(last.x, decimals: 0)) (lowest \(ReportFormat.fixed(lowest.y, decimals: 4)) "
