@@ -17,8 +17,10 @@ struct ReportCommandTests {
         let run = try store.createRun(
             name: name, benchmark: "humanevalcomm:h.jsonl", mode: .humanevalcomm, model: "smollm2", adapter: nil,
             evaluatorKind: .heuristic, evaluatorName: "heuristic", seed: 0, samples: 1, settingsJSON: "{}")
-        let prompts: [(String, ClarificationCategory)] = [("HumanEval/0", .ambiguous1), ("HumanEval/1", .ambiguous1),
-            ("HumanEval/0", .original)]
+        let prompts: [(String, ClarificationCategory)] = [
+            ("HumanEval/0", .ambiguous1), ("HumanEval/1", .ambiguous1),
+            ("HumanEval/0", .original),
+        ]
         for (position, (id, category)) in prompts.enumerated() {
             var item = ItemRecord(
                 runID: run.id, position: position, problemID: id, category: category, sample: 0, prompt: "p",
@@ -30,7 +32,8 @@ struct ReportCommandTests {
             item.questions = asks ? "Ascending or descending?" : nil
             try store.save(
                 item,
-                execution: ExecutionReport(problemID: id, outcomes: [TestOutcome(index: 0, passed: true, status: .passed)]))
+                execution: ExecutionReport(
+                    problemID: id, outcomes: [TestOutcome(index: 0, passed: true, status: .passed)]))
         }
         try store.finish(run: run.id)
     }

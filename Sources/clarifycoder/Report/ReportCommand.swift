@@ -64,7 +64,8 @@ struct ReportCommand: ParsableCommand {
         if !name.isEmpty && name.count != located.count {
             let list = located.map { "\($0.storePath)#\($0.run.id)" }.joined(separator: ", ")
             throw CommandFailure(
-                message: "\(located.count) run(s) found (\(list)) but \(name.count) --name given: give one name per run")
+                message: "\(located.count) run(s) found (\(list)) but \(name.count) --name given: give one name per run"
+            )
         }
         let names = name.isEmpty ? Self.distinctNames(located) : name
         var reportRuns: [ReportRun] = []
@@ -80,8 +81,10 @@ struct ReportCommand: ParsableCommand {
             }
         }
         let report = EvaluationReport(
-            title: title ?? (reportRuns.count == 1 ? "Evaluation of \(reportRuns[0].name)"
-                : "Evaluation: " + reportRuns.map(\.name).joined(separator: " vs ")),
+            title: title
+                ?? (reportRuns.count == 1
+                    ? "Evaluation of \(reportRuns[0].name)"
+                    : "Evaluation: " + reportRuns.map(\.name).joined(separator: " vs ")),
             runs: reportRuns, notes: notes)
         let folder = out ?? Self.defaultFolder(located)
         let paths: [String]

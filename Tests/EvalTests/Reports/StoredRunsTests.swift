@@ -56,7 +56,8 @@ struct StoredRunsTests {
         #expect(run.evaluator == .heuristic)
         #expect(run.benchmark == ReportBenchmark(name: "HumanEvalComm", detail: "humanevalcomm.jsonl"))
         #expect(run.adapter == "runs/tuned/adapter" && run.seed == 3)
-        #expect(run.settings.map(\.name) == ["mode", "store", "limit", "maxTokens", "temperature", "topP", "item statuses"])
+        #expect(
+            run.settings.map(\.name) == ["mode", "store", "limit", "maxTokens", "temperature", "topP", "item statuses"])
         #expect(run.settings.first { $0.name == "topP" }?.value == "—")
         #expect(run.settings.last?.value == "executed 6")
         // Good questions first, spread over categories: a 1a question, then the 1p one, then the over-asking one.
@@ -74,7 +75,8 @@ struct StoredRunsTests {
         #expect(try StoredRuns.locate(store).map(\.run.name) == ["base", "tuned"])
         let picked = try StoredRuns.locate("\(store)#\(tuned.id)")
         #expect(picked.map(\.run.name) == ["tuned"])
-        #expect(try StoredRuns.reportRun(picked[0]).notes.first?.contains("tuned is unfinished (6 items stored)") == true)
+        #expect(
+            try StoredRuns.reportRun(picked[0]).notes.first?.contains("tuned is unfinished (6 items stored)") == true)
         #expect {
             try StoredRuns.locate("\(store)#99")
         } throws: { "\($0)".contains("has no run 99 (its runs: 1, 2)") }

@@ -65,7 +65,8 @@ public struct EvaluationReport: Sendable, Hashable {
             for run in runs.dropFirst() {
                 if run.benchmark != baseline.benchmark {
                     caveats.append(
-                        "\(run.name) and \(baseline.name) ran on different benchmarks; their differences are not shown.")
+                        "\(run.name) and \(baseline.name) ran on different benchmarks; their differences are not shown."
+                    )
                 } else if run.evaluator.gradeKind != baseline.evaluator.gradeKind {
                     caveats.append(
                         "\(run.name) and \(baseline.name) were graded by different evaluators "

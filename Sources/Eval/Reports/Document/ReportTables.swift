@@ -19,8 +19,10 @@ extension EvaluationReport {
     /// What each run measured and how: model, adapter, benchmark, evaluator, seed, samples, items.
     public var runsTable: ReportTable {
         ReportTable(
-            headers: ["Run", "Model", "Adapter", "Benchmark", "Evaluator", "Seed", "Samples", "Modified prompts",
-                "Original prompts"],
+            headers: [
+                "Run", "Model", "Adapter", "Benchmark", "Evaluator", "Seed", "Samples", "Modified prompts",
+                "Original prompts",
+            ],
             rows: runs.map { run in
                 [
                     run.name, run.model, run.adapter ?? ReportFormat.missing, run.benchmark.label, run.evaluator.label,
@@ -65,7 +67,9 @@ extension EvaluationReport {
         }
         let rows = categoriesWithData.map { category -> [String] in
             let counts = runs.map { String($0.metrics.perCategory[category]?.items ?? 0) }
-            var row = [category.reportLabel, Self.unique(counts).count == 1 ? counts[0] : counts.joined(separator: " / ")]
+            var row = [
+                category.reportLabel, Self.unique(counts).count == 1 ? counts[0] : counts.joined(separator: " / "),
+            ]
             for metric in ReportMetric.perCategory {
                 row += runs.map { ReportFormat.percent($0.metrics.perCategory[category].flatMap(metric.value)) }
             }
@@ -126,10 +130,11 @@ extension EvaluationReport {
                     return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
                         + "\(ReportFormat.fixed(first.x, decimals: 0)) (1 point)"
                 }
-                return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
-                    + "\(ReportFormat.fixed(first.x, decimals: 0)) → \(ReportFormat.fixed(last.y, decimals: 4)) at step "
-                    + "\(ReportFormat.fixed(last.x, decimals: 0)) (lowest \(ReportFormat.fixed(lowest.y, decimals: 4)) "
-                    + "at step \(ReportFormat.fixed(lowest.x, decimals: 0)), \(ReportFormat.count(points.count, "point")))"
+                func at(_ point: ChartPoint) -> String {
+                    "\(ReportFormat.fixed(point.y, decimals: 4)) at step \(ReportFormat.fixed(point.x, decimals: 0))"
+                }
+                return "\(curve.title), \(series.name): \(at(first)) → \(at(last)) (lowest \(at(lowest)), "
+                    + "\(ReportFormat.count(points.count, "point")))"
             }
         }
     }

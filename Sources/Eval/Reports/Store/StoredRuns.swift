@@ -105,7 +105,9 @@ public enum StoredRuns {
                     + "numbers cover only what was stored; `clarifycoder eval --resume` completes it.")
         }
         let failed = ItemStatus.allCases.filter { $0 == .modelFailed || $0 == .evaluatorFailed }
-            .compactMap { status in statuses[status].map { "\($0) \(status == .modelFailed ? "model" : "evaluator") failures" } }
+            .compactMap { status in
+                statuses[status].map { "\($0) \(status == .modelFailed ? "model" : "evaluator") failures" }
+            }
         if !failed.isEmpty { notes.append("\(runName): \(failed.joined(separator: ", ")) recorded.") }
 
         let evaluator: ReportEvaluator
