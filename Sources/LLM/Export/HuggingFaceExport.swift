@@ -107,7 +107,8 @@ public enum HuggingFaceExport {
         case .frequencyFactors:
             throw ModelFileError(
                 .unsupportedType, file: file, location: "tensor rope_freqs.weight",
-                "per-frequency rope factors have no config.json form; export this model as GGUF, or from its Hugging Face folder")
+                "per-frequency rope factors have no config.json form; export this model as GGUF, "
+                    + "or from its Hugging Face folder")
         }
         return json
     }

@@ -13,7 +13,10 @@ struct HuggingFaceExportTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = try HuggingFaceExport.write(adapted, to: folder)
         #expect(result.missing.isEmpty)
-        #expect(Set(result.files).isSuperset(of: ["model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json"]))
+        #expect(
+            Set(result.files).isSuperset(of: [
+                "model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
+            ]))
         let model = try LanguageModel(path: folder)
         let ids = base.tokenizer.encode("return a + b")
         let expected = allLogits(adapted.model, ids)
@@ -31,7 +34,8 @@ struct HuggingFaceExportTests {
     func fromGGUF() throws {
         // A GGUF made by our exporter from the PEFT fixture's base (plain rope, llama architecture).
         let hfBase = try LanguageModel(path: Fixtures.path("Export/peft-base"))
-        let gguf = temporaryPath("base") + ".gguf", folder = temporaryPath("hf")
+        let gguf = temporaryPath("base") + ".gguf"
+        let folder = temporaryPath("hf")
         defer {
             try? FileManager.default.removeItem(atPath: gguf)
             try? FileManager.default.removeItem(atPath: folder)
@@ -59,7 +63,8 @@ struct HuggingFaceExportTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try TokenizerJSONWriter.tokenizerJSON(gguf: file).write(to: URL(fileURLWithPath: folder + "/tokenizer.json"))
-        try HuggingFaceExport.writeJSON(try TokenizerJSONWriter.tokenizerConfig(gguf: file), to: folder + "/tokenizer_config.json")
+        try HuggingFaceExport.writeJSON(
+            try TokenizerJSONWriter.tokenizerConfig(gguf: file), to: folder + "/tokenizer_config.json")
         let rebuilt = try Tokenizer(huggingFaceFolder: folder)
         let original = try Tokenizer(gguf: file)
         let corpus = try Fixtures.json([String].self, "Tokenizer/corpus.json")
