@@ -30,6 +30,20 @@ struct HuggingFaceExportTests {
         #expect(readme.contains("r=4"))
     }
 
+    @Test("the streamed model.safetensors is byte for byte what the in-memory writer produces")
+    func streamedSafeTensors() throws {
+        let tensors = [
+            ModelTensor(name: "b.weight", shape: [2, 3], values: { [1, 2, 3, 4, 5, -6] }),
+            ModelTensor(name: "a.bias", shape: [3], values: { [0.5, 0, -1e-8] }),
+        ]
+        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
+        for t in tensors { writer.add(.init(name: t.name, shape: t.shape, values: t.values())) }
+        let path = temporaryPath("stream") + ".safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafeTensorsStreaming.write(tensors, to: path)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == writer.encoded())
+    }
+
     @Test("from a GGUF base: config.json, tokenizer.json and tokenizer_config.json are written from its metadata")
     func fromGGUF() throws {
         // A GGUF made by our exporter from the PEFT fixture's base (plain rope, llama architecture).
