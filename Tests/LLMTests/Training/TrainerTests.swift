@@ -103,3 +103,108 @@ struct TrainerTests {
         #expect(adapter.modules.values.contains { $0.b.contains { $0 != 0 } }, "B moved from zero")
     }
 }
+
+/// Resume: a run stopped, its newest checkpoint lost (as after kill -9 between two checkpoints),
+/// and resumed, logs the same losses as a run never interrupted.
+@Suite("Resuming a run", .serialized)
+struct TrainerResumeTests {
+    static func parameters(data: String, validation: String) -> TrainingParameters {
+        TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0.1, targets: [.q, .v, .down]),
+            data: data, validation: validation, learningRate: 5e-3, schedule: .cosine, warmupSteps: 2, steps: 8,
+            batchSize: 2, gradientAccumulation: 2, maxLength: 64, seed: 5, validateEvery: 3, checkpointEvery: 2)
+    }
+
+    static func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            // tokens/s differs run to run; everything else must not.
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            return object.filter { $0.key != "tokens_per_s" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: " ")
+        }
+    }
+
+    @Test("stop at step 5, lose checkpoint 5, resume from step 4: the same losses and adapter as one straight run")
+    func resumeIsExact() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("resume")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try TrainerTests.writeData(folder, count: 12)
+        let validation = folder + "/val.jsonl"
+        try FileManager.default.copyItem(atPath: data, toPath: validation)
+        let parameters = Self.parameters(data: data, validation: validation)
+
+        let straight = try SFTTrainer.run(parameters, model: model, output: folder + "/a")
+        #expect(straight.steps == 8)
+
+        let stopped = try SFTTrainer.run(parameters, model: model, output: folder + "/b") { progress in
+            progress.step == 5 ? .stop : .more
+        }
+        #expect(stopped.stopped && stopped.steps == 5)
+        #expect(TrainingCheckpoint.steps(in: folder + "/b/checkpoints") == [2, 4, 5])
+        try FileManager.default.removeItem(atPath: folder + "/b/checkpoints/step-5")
+
+        do {
+            _ = try SFTTrainer.run(parameters, model: model, output: folder + "/b")
+            Issue.record("a second run into the same folder without resume was accepted")
+        } catch let error as TrainingError {
+            #expect(error.description.contains("pass --resume"))
+        }
+        var changed = parameters
+        changed.learningRate = 1e-3
+        #expect(throws: TrainingError.self) { try SFTTrainer.run(changed, model: model, output: folder + "/b", resume: true) }
+
+        var resumedSteps: [Int] = []
+        let resumed = try SFTTrainer.run(parameters, model: model, output: folder + "/b", resume: true) { progress in
+            if progress.event == .step { resumedSteps.append(progress.step) }
+            return .more
+        }
+        #expect(resumedSteps == [5, 6, 7, 8])
+        #expect(resumed.steps == 8 && !resumed.stopped)
+        let a = try Self.lines(folder + "/a/metrics.jsonl"), b = try Self.lines(folder + "/b/metrics.jsonl")
+        #expect(a.count == 8 + 3, "8 steps and validations at 3, 6 and 8")
+        #expect(a == b)
+        #expect(resumed.bestValidationLoss == straight.bestValidationLoss && resumed.bestStep == straight.bestStep)
+        for file in ["adapter-last/adapter_model.safetensors", "adapter/adapter_model.safetensors"] {
+            #expect(FileManager.default.contents(atPath: folder + "/a/" + file)
+                == FileManager.default.contents(atPath: folder + "/b/" + file), "\(file) differs")
+        }
+    }
+
+    @Test("the run folder holds training.json, both adapters, checkpoints, metrics, loss.svg and summary.json")
+    func runFolder() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try TrainerTests.writeData(folder, count: 6)
+        var parameters = Self.parameters(data: data, validation: data)
+        parameters.steps = 3
+        parameters.baseModelID = "test/qwen2-tiny"
+        let result = try SFTTrainer.run(parameters, model: model, output: folder + "/run")
+        let run = folder + "/run"
+        let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: run + "/training.json")))
+            as! [String: Any]
+        #expect(json["model"] as? String == TrainerTests.modelPath)
+        #expect(json["base_model_id"] as? String == "test/qwen2-tiny")
+        #expect(json["full_fine_tune"] as? Bool == false)
+        let lora = json["lora"] as? [String: Any]
+        #expect(lora?["rank"] as? Int == 4 && lora?["targets"] as? [String] == ["q", "v", "down"])
+        #expect(lora?["use_rslora"] as? Bool == false)
+        for key in ["data", "val", "lr", "schedule", "steps", "batch", "grad_accum", "max_length", "seed"] {
+            #expect(json[key] != nil, "training.json lacks \(key)")
+        }
+        let saved = try Data(contentsOf: URL(fileURLWithPath: run + "/training.json"))
+        #expect(try JSONDecoder().decode(TrainingParameters.self, from: saved) == parameters)
+        let adapter = try LoRAAdapter(folder: run + "/adapter")
+        #expect(adapter.config.baseModel == "test/qwen2-tiny" && adapter.config.rank == 4)
+        _ = try LoRAAdapter(folder: run + "/adapter-last")
+        #expect(TrainingCheckpoint.steps(in: run + "/checkpoints") == [2, 3])
+        let svg = try String(contentsOfFile: run + "/loss.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("validation loss"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/summary.json")))
+            as! [String: Any]
+        #expect(summary["steps"] as? Int == 3 && summary["examples"] as? Int == 6)
+        #expect((summary["best_val_loss"] as? Double).map { $0.isFinite } == true)
+        #expect(result.tokens > 0 && result.tokensPerSecond > 0)
+    }
+}
