@@ -123,4 +123,30 @@ struct SFTDataTests {
         var resumed = BatchCursor(plan: plan, position: 17)
         #expect((17..<30).map { _ in resumed.next() } == Array(walked[17...]), "a cursor resumes at its position")
     }
+
+    @Test("a mixture folder from `clarifycoder mix` gives its stages in order and its validation split")
+    func mixtureManifest() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sft-mix-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manifest = """
+            {"format": "chat", "target": "dialogue", "ratio": "40:60", "seed": 0, "validation_fraction": 0.1,
+             "problems": 10, "held_out_problems": 1, "command": "mix",
+             "splits": {"train": {"file": "train.jsonl", "examples": 8, "original": 3, "per_category": {}},
+                        "validation": {"file": "validation.jsonl", "examples": 2, "original": 1, "per_category": {}}},
+             "stages": [{"name": "code", "file": "stage1.train.jsonl", "examples": 3, "description": "code"},
+                        {"name": "mixed", "file": "train.jsonl", "examples": 8, "description": "mixed"}]}
+            """
+        try manifest.write(toFile: folder + "/manifest.json", atomically: true, encoding: .utf8)
+        let parameters = TrainingParameters(model: "m", data: folder)
+        let files = try TrainingData.files(for: parameters)
+        #expect(files.stages.map(\.0) == ["code", "mixed"])
+        #expect(files.stages.map(\.1) == [folder + "/stage1.train.jsonl", folder + "/train.jsonl"])
+        #expect(files.validation == folder + "/validation.jsonl")
+        var explicit = TrainingParameters(model: "m", data: folder + "/manifest.json")
+        explicit.validation = "/elsewhere/val.jsonl"
+        #expect(try TrainingData.files(for: explicit).validation == "/elsewhere/val.jsonl", "--val wins")
+        #expect(try TrainingData.files(for: TrainingParameters(model: "m", data: "/d/train.jsonl")).stages.map(\.1)
+            == ["/d/train.jsonl"])
+    }
 }
