@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Synth", targets: ["Synth"]),
         .library(name: "Backends", targets: ["Backends"]),
         .library(name: "BackendsTesting", targets: ["BackendsTesting"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,8 @@ let package = Package(
         // The OpenAI-compatible client and the fake server its tests and benchmark use.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The pipeline's config file (YAML, read node by node so errors carry line numbers).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 0: domain types, dataset IO, assets; system libraries.
@@ -87,6 +90,14 @@ let package = Package(
         // Layer 4: synthesis of clarification data; executors, response handling and metrics.
         .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
         .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
+        // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "ClarifyCore", "Synth", "Eval", "Backends", "Sandbox", "LLM",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -98,6 +109,7 @@ let package = Package(
                 "Backends",
                 "LLM",
                 "Tensor",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +142,7 @@ let package = Package(
         .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
         .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]
