@@ -43,26 +43,67 @@ public struct LlamaGraph {
     }
 
     /// Logits (B, T, V) for `ids` of `batch` rows of `length` tokens.
-    public func forward(ids: [Int32], batch b: Int, length t: Int) -> Tensor {
+    public func forward(ids: [Int32], batch b: Int, length t: Int, lora: LoRALayers? = nil) -> Tensor {
+        hidden(ids: ids, batch: b, length: t, lora: lora).linear(parameters["lm_head.weight"]!)
+    }
+
+    /// Mean cross-entropy of predicting `targets` (one per position, `-100` where ignored) through
+    /// the fused head (``Tensor/linearCrossEntropy(hidden:weight:targets:ignoreIndex:chunkRows:)``),
+    /// so the (B, T, V) logits are never materialised: what SFT differentiates.
+    public func loss(
+        ids: [Int32], batch b: Int, length t: Int, targets: [Int32], lora: LoRALayers? = nil,
+        dropoutSeed: UInt64? = nil
+    ) -> Tensor {
+        let h = hidden(ids: ids, batch: b, length: t, lora: lora, dropoutSeed: dropoutSeed)
+        return Tensor.linearCrossEntropy(hidden: h, weight: parameters["lm_head.weight"]!, targets: targets)
+    }
+
+    /// The final-norm hidden states (B, T, D). With `lora`, every adapted projection adds
+    /// scale·(dropout(x)·Aᵀ)·Bᵀ (PEFT's `lora.Linear.forward`); dropout runs only when a seed is
+    /// given (training), one independent mask per module, salted by the module's index.
+    public func hidden(
+        ids: [Int32], batch b: Int, length t: Int, lora: LoRALayers? = nil, dropoutSeed: UInt64? = nil
+    ) -> Tensor {
         let (hq, hkv, dh) = (config.headCount, config.kvHeadCount, config.headDim)
         let p = parameters
         let positions = Array(0..<t)
         let theta = Double(config.ropeTheta), eps = config.rmsNormEpsilon
+        func project(_ x: Tensor, _ layer: Int, _ target: LoRATarget) -> Tensor {
+            let path = target.modulePath(layer: layer)
+            let y = x.linear(p[path + ".weight"]!, bias: p[path + ".bias"])
+            guard let lora, let index = lora.moduleIndex(path) else { return y }
+            let module = lora.modules[index]
+            var input = x
+            if let dropoutSeed, lora.config.dropout > 0 {
+                input = x.dropout(
+                    probability: lora.config.dropout, seed: SeededGenerator.mix(dropoutSeed &+ UInt64(index)))
+            }
+            return y + input.linear(module.a).linear(module.b) * lora.config.scale
+        }
         var x = Tensor.embedding(p["model.embed_tokens.weight"]!, ids: ids, shape: [b, t])  // (B, T, D)
         for i in 0..<config.layerCount {
-            let w = { (name: String) in p["model.layers.\(i).\(name)"] }
-            let h = x.rmsNorm(weight: w("input_layernorm.weight")!, epsilon: eps)
-            let q = h.linear(w("self_attn.q_proj.weight")!, bias: w("self_attn.q_proj.bias"))
-                .reshaped([b, t, hq, dh]).rotaryEmbedding(positions: positions, base: theta)
-            let k = h.linear(w("self_attn.k_proj.weight")!, bias: w("self_attn.k_proj.bias"))
-                .reshaped([b, t, hkv, dh]).rotaryEmbedding(positions: positions, base: theta)
-            let v = h.linear(w("self_attn.v_proj.weight")!, bias: w("self_attn.v_proj.bias")).reshaped([b, t, hkv, dh])
+            let w = { (name: String) in p["model.layers.\(i).\(name)"]! }
+            let h = x.rmsNorm(weight: w("input_layernorm.weight"), epsilon: eps)
+            let q = project(h, i, .q).reshaped([b, t, hq, dh]).rotaryEmbedding(positions: positions, base: theta)
+            let k = project(h, i, .k).reshaped([b, t, hkv, dh]).rotaryEmbedding(positions: positions, base: theta)
+            let v = project(h, i, .v).reshaped([b, t, hkv, dh])
             let attention = Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true)
-            x = x + attention.reshaped([b, t, hq * dh]).linear(w("self_attn.o_proj.weight")!)
-            let m = x.rmsNorm(weight: w("post_attention_layernorm.weight")!, epsilon: eps)
-            let gated = m.linear(w("mlp.gate_proj.weight")!).silu() * m.linear(w("mlp.up_proj.weight")!)
-            x = x + gated.linear(w("mlp.down_proj.weight")!)
+            x = x + project(attention.reshaped([b, t, hq * dh]), i, .o)
+            let m = x.rmsNorm(weight: w("post_attention_layernorm.weight"), epsilon: eps)
+            x = x + project(project(m, i, .gate).silu() * project(m, i, .up), i, .down)
         }
-        return x.rmsNorm(weight: p["model.norm.weight"]!, epsilon: eps).linear(p["lm_head.weight"]!)
+        return x.rmsNorm(weight: p["model.norm.weight"]!, epsilon: eps)
+    }
+
+    /// Every distinct weight tensor (the tied head counted once), by name, for full fine-tuning.
+    public var distinctParameters: [(name: String, tensor: Tensor)] {
+        var seen = Set<ObjectIdentifier>()
+        var out: [(String, Tensor)] = []
+        // The tied head comes last, so the shared tensor keeps its embedding name.
+        for name in parameters.keys.sorted(by: { ($0 == "lm_head.weight" ? 1 : 0, $0) < ($1 == "lm_head.weight" ? 1 : 0, $1) }) {
+            let tensor = parameters[name]!
+            if seen.insert(ObjectIdentifier(tensor)).inserted { out.append((name, tensor)) }
+        }
+        return out
     }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import Tensor
+
+extension TrainingSession {
+    /// Runs the remaining steps, validating and checkpointing on schedule, then writes the
+    /// adapters (or model), `loss.svg` and `summary.json`.
+    mutating func train(progress: (SFTTrainer.Progress) -> SFTTrainer.Control) throws -> TrainingResult {
+        let started = Date()
+        let firstStep = state.step
+        var tokensThisRun = 0
+        var stopped = false
+        while state.step < totalSteps && !stopped {
+            let learningRate = schedule.learningRate(at: state.step)
+            let microBatches = (0..<parameters.gradientAccumulation).map { _ in
+                let micro = cursor.next()
+                return batch(micro.examples.map { data.stages[micro.stage].examples[$0] })
+            }
+            // The loss of the step is the mean over every supervised token of its micro-batches
+            // (what `transformers` computes with `num_items_in_batch`), so each micro-batch's mean
+            // is weighted by its share of those tokens before its backward.
+            let supervised = microBatches.map(\.supervised).reduce(0, +)
+            var lossSum = 0.0
+            for (index, micro) in microBatches.enumerated() where micro.supervised > 0 {
+                let loss = graph.loss(
+                    ids: micro.ids, batch: micro.ids.count / micro.length, length: micro.length,
+                    targets: micro.targets, lora: lora, dropoutSeed: dropoutSeed(step: state.step, microBatch: index))
+                lossSum += Double(loss.item()) * Double(micro.supervised)
+                (loss * (Float(micro.supervised) / Float(supervised))).backward()
+            }
+            var gradientNorm: Float?
+            if parameters.maxGradNorm > 0 {
+                gradientNorm = clipGradientNorm(optimizer.parameters, maxNorm: parameters.maxGradNorm)
+            }
+            optimizer.step(learningRate: learningRate)
+            optimizer.zeroGrad()
+            let stepTokens = microBatches.map(\.tokens).reduce(0, +)
+            tokensThisRun += stepTokens
+            state.step += 1
+            state.dataPosition = cursor.position
+            state.optimizerSteps = optimizer.stepCount
+            state.tokens += stepTokens
+            let loss = supervised > 0 ? lossSum / Double(supervised) : 0
+            state.lastLoss = loss
+
+            let elapsed = Date().timeIntervalSince(started)
+            let rate = elapsed > 0 ? Double(tokensThisRun) / elapsed : 0
+            let stepsDone = state.step - firstStep
+            let eta = stepsDone > 0 ? elapsed / Double(stepsDone) * Double(totalSteps - state.step) : nil
+            var record: [String: Any] = [
+                "step": state.step, "loss": loss, "lr": Double(learningRate), "tokens": stepTokens,
+                "supervised_tokens": supervised, "tokens_per_s": rate,
+            ]
+            if let gradientNorm { record["grad_norm"] = Double(gradientNorm) }
+            try metrics.append(record)
+            let report = SFTTrainer.Progress(
+                event: .step, step: state.step, totalSteps: totalSteps, loss: loss, learningRate: learningRate,
+                tokensPerSecond: rate, eta: eta, validationLoss: state.lastValidationLoss)
+            if progress(report) == .stop { stopped = true }
+
+            let last = state.step == totalSteps
+            if !data.validation.isEmpty
+                && (last || (parameters.validateEvery > 0 && state.step % parameters.validateEvery == 0))
+            {
+                let validationLoss = validate()
+                state.lastValidationLoss = validationLoss
+                try metrics.append(["step": state.step, "val_loss": validationLoss])
+                if state.bestValidationLoss.map({ validationLoss < $0 }) ?? true {
+                    state.bestValidationLoss = validationLoss
+                    state.bestStep = state.step
+                    if let lora { try RunFolder.replaceFolder(run.adapter) { try lora.adapter.write(to: $0) } }
+                }
+                var validationReport = report
+                validationReport.event = .validation
+                validationReport.validationLoss = validationLoss
+                validationReport.loss = validationLoss
+                if progress(validationReport) == .stop { stopped = true }
+            }
+            if last || stopped || (parameters.checkpointEvery > 0 && state.step % parameters.checkpointEvery == 0) {
+                try TrainingCheckpoint.write(
+                    to: run.checkpoints, state: state, trainable: trainable, optimizer: optimizer, lora: lora)
+            }
+        }
+        return try finish(stopped: stopped, tokens: tokensThisRun, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Mean loss over every supervised token of the validation set (no dropout, no graph).
+    func validate() -> Double {
+        let order = data.validation.indices.sorted { data.validation[$0].count > data.validation[$1].count }
+        var total = 0.0, count = 0
+        withNoGrad {
+            for start in stride(from: 0, to: order.count, by: parameters.batchSize) {
+                let rows = order[start..<min(start + parameters.batchSize, order.count)].map { data.validation[$0] }
+                let micro = batch(rows)
+                guard micro.supervised > 0 else { continue }
+                let loss = graph.loss(
+                    ids: micro.ids, batch: rows.count, length: micro.length, targets: micro.targets, lora: lora)
+                total += Double(loss.item()) * Double(micro.supervised)
+                count += micro.supervised
+            }
+        }
+        return count > 0 ? total / Double(count) : .nan
+    }
+
+    /// Final artefacts and the summary.
+    func finish(stopped: Bool, tokens: Int, seconds: Double) throws -> TrainingResult {
+        var adapterPath: String?, lastAdapterPath: String?, modelPath: String?
+        if let lora {
+            try RunFolder.replaceFolder(run.lastAdapter) { try lora.adapter.write(to: $0) }
+            lastAdapterPath = run.lastAdapter
+            if data.validation.isEmpty || !FileManager.default.fileExists(atPath: run.adapter) {
+                try RunFolder.replaceFolder(run.adapter) { try lora.adapter.write(to: $0) }
+            }
+            adapterPath = run.adapter
+        } else {
+            try RunFolder.replaceFolder(run.model) { try FullModelWriter.write(graph: graph, model: model, to: $0) }
+            modelPath = run.model
+        }
+        let curves = metrics.curves()
+        let title = "\((parameters.model as NSString).lastPathComponent) — \(parameters.fullFineTune ? "full" : "LoRA r=\(parameters.lora.rank)")"
+        try LossCurve.svg(train: curves.train, validation: curves.validation, title: title)
+            .write(toFile: run.lossCurve, atomically: true, encoding: .utf8)
+        let result = TrainingResult(
+            runDirectory: run.path, adapterPath: adapterPath, lastAdapterPath: lastAdapterPath, modelPath: modelPath,
+            steps: state.step, totalSteps: totalSteps, stopped: stopped && state.step < totalSteps,
+            finalLoss: state.lastLoss, bestValidationLoss: state.bestValidationLoss, bestStep: state.bestStep,
+            tokens: tokens, tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, wallSeconds: seconds,
+            truncatedExamples: data.truncated, skippedExamples: data.tooLong.count)
+        try run.writeJSON(Summary(result: result, state: state, data: data), to: run.summary)
+        return result
+    }
+}
+
+/// `summary.json`: the result plus what the data held.
+struct Summary: Encodable {
+    var result: TrainingResult
+    var state: TrainingCheckpoint.State
+    var data: TrainingData
+
+    enum CodingKeys: String, CodingKey {
+        case result, examples, stages, validation_examples, total_tokens_trained, last_val_loss, skipped_examples
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(data.stages.map(\.examples.count).reduce(0, +), forKey: .examples)
+        try c.encode(data.stages.map { ["name": $0.name, "file": $0.file, "examples": "\($0.examples.count)"] }, forKey: .stages)
+        try c.encode(data.validation.count, forKey: .validation_examples)
+        try c.encode(state.tokens, forKey: .total_tokens_trained)
+        try c.encode(state.lastValidationLoss, forKey: .last_val_loss)
+        try c.encode(Array(data.tooLong.prefix(100)), forKey: .skipped_examples)
+    }
+}

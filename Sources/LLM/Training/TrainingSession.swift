@@ -1,0 +1,125 @@
+import Foundation
+import Tensor
+
+/// One run of ``SFTTrainer``: the data, the trainable tensors, the optimizer and the run folder,
+/// and the loop over optimizer steps.
+struct TrainingSession {
+    let parameters: TrainingParameters
+    let model: LanguageModel
+    let run: RunFolder
+    let graph: LlamaGraph
+    let lora: LoRALayers?
+    /// What the optimizer updates, by name (adapter keys, or `transformers` weight names).
+    let trainable: [(name: String, tensor: Tensor)]
+    var optimizer: AdamW
+    let data: TrainingData
+    var cursor: BatchCursor
+    let totalSteps: Int
+    let schedule: LearningRateSchedule
+    let metrics: MetricsLog
+    var state: TrainingCheckpoint.State
+    let padID: Int32
+
+    init(parameters: TrainingParameters, model: LanguageModel, output: String, resume: Bool) throws {
+        self.parameters = parameters
+        self.model = model
+        run = RunFolder(path: output)
+        metrics = MetricsLog(path: run.metrics)
+        guard let template = parameters.template.flatMap({ ChatTemplate(named: $0) }) ?? model.chatTemplate else {
+            throw TrainingError(
+                "\(model.path): no chat template this engine recognises; name one (\(ChatTemplate.names.joined(separator: ", ")))")
+        }
+        let encoder = SFTEncoder(
+            tokenizer: model.tokenizer, template: template, lastAssistantOnly: parameters.lastAssistantOnly,
+            maxLength: parameters.maxLength, overflow: parameters.overflow)
+        data = try TrainingData.load(parameters, encoder: encoder)
+        let plan = BatchPlan(
+            seed: parameters.seed, batchSize: parameters.batchSize,
+            stageLengths: data.stages.map { $0.examples.map(\.count) }, epochs: parameters.epochs)
+        totalSteps =
+            parameters.steps
+            ?? max(1, (plan.microBatchesPerRound + parameters.gradientAccumulation - 1) / parameters.gradientAccumulation)
+        guard parameters.warmupSteps <= totalSteps else {
+            throw TrainingError("warmup (\(parameters.warmupSteps) steps) is longer than the run (\(totalSteps) steps)")
+        }
+        schedule = LearningRateSchedule(
+            peak: parameters.learningRate, warmupSteps: parameters.warmupSteps, totalSteps: totalSteps,
+            decay: parameters.schedule.decay)
+        graph = LlamaGraph(model: model.model)
+        if parameters.fullFineTune {
+            lora = nil
+            trainable = graph.distinctParameters
+            for (_, tensor) in trainable { tensor.requiresGrad = true }
+        } else {
+            let layers = LoRALayers(config: parameters.loraConfig, model: model.config, seed: parameters.seed)
+            lora = layers
+            trainable = layers.modules.flatMap {
+                [($0.path + ".lora_A.weight", $0.a), ($0.path + ".lora_B.weight", $0.b)]
+            }
+        }
+        optimizer = AdamW(parameters: trainable.map(\.tensor), weightDecay: parameters.weightDecay)
+        padID = Int32(model.tokenizer.eosTokenID ?? 0)
+        state = TrainingCheckpoint.State(
+            step: 0, totalSteps: totalSteps, dataPosition: 0, optimizerSteps: 0, seed: parameters.seed,
+            rng: TrainingCheckpoint.rngScheme, tokens: 0)
+
+        try Self.prepare(run, parameters: parameters, resume: resume)
+        if resume, let last = TrainingCheckpoint.steps(in: run.checkpoints).last {
+            let folder = run.checkpoints + "/" + TrainingCheckpoint.name(step: last)
+            state = try TrainingCheckpoint.read(from: folder, trainable: trainable, optimizer: &optimizer, lora: lora)
+            state.totalSteps = totalSteps
+            try metrics.truncate(after: state.step)
+        } else {
+            try? FileManager.default.removeItem(atPath: run.metrics)
+        }
+        cursor = BatchCursor(plan: plan, position: state.dataPosition)
+    }
+
+    /// Creates the folder and `training.json`, or on resume checks that the parameters are the same.
+    static func prepare(_ run: RunFolder, parameters: TrainingParameters, resume: Bool) throws {
+        let fm = FileManager.default
+        if let existing = fm.contents(atPath: run.parametersFile) {
+            guard resume else {
+                throw TrainingError("\(run.path) already holds a run; pass --resume to continue it, or choose another --out")
+            }
+            let saved: TrainingParameters
+            do {
+                saved = try JSONDecoder().decode(TrainingParameters.self, from: existing)
+            } catch {
+                throw TrainingError("\(run.parametersFile): \(error)")
+            }
+            guard saved == parameters else {
+                throw TrainingError(
+                    "\(run.parametersFile): the run was started with other options; resume with the same ones")
+            }
+            return
+        }
+        try fm.createDirectory(atPath: run.path, withIntermediateDirectories: true)
+        try run.writeJSON(parameters, to: run.parametersFile)
+    }
+
+    /// The seed of the dropout masks of one micro-batch: a function of the step, so resume repeats them.
+    func dropoutSeed(step: Int, microBatch: Int) -> UInt64 {
+        SeededGenerator.mix(SeededGenerator.mix(parameters.seed ^ 0xD40_9047) &+ UInt64(step) << 16 &+ UInt64(microBatch))
+    }
+
+    /// Right-padded ids and next-token targets (−100 off the answers and on padding) of `examples`.
+    func batch(_ examples: [SFTExample]) -> (ids: [Int32], targets: [Int32], length: Int, supervised: Int, tokens: Int) {
+        let length = examples.map(\.count).max() ?? 0
+        var ids = [Int32](repeating: padID, count: examples.count * length)
+        var targets = [Int32](repeating: -100, count: examples.count * length)
+        var supervised = 0, tokens = 0
+        for (row, example) in examples.enumerated() {
+            let base = row * length
+            tokens += example.count
+            for t in 0..<example.count {
+                ids[base + t] = example.ids[t]
+                if t + 1 < example.count, example.supervised[t + 1] {
+                    targets[base + t] = example.ids[t + 1]
+                    supervised += 1
+                }
+            }
+        }
+        return (ids, targets, length, supervised, tokens)
+    }
+}
