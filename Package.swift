@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "ClarifyCore", "Synth", "Eval", "Backends", "Sandbox", "LLM",
+                "ClarifyCore", "Synth", "Eval", "Backends", "Sandbox", "LLM", "Tensor",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

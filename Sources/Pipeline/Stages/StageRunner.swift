@@ -46,7 +46,7 @@ public struct StageRunner: Sendable {
             let fingerprint = fingerprints[stage.name]!
             let remaining = stages[(position + 1)...].map(\.name)
             let entry = ledger.stages[stage.name]
-            let report = { (event: PipelineProgress.Event, fraction: Double, detail: String, inStage: Double, eta: Double) in
+            let report: @Sendable (PipelineProgress.Event, Double, String, Double, Double) -> Void = { event, fraction, detail, _, eta in
                 progress(PipelineProgress(
                     event: event, stage: stage.name, title: stage.title, index: position + 1, count: stages.count,
                     stageFraction: fraction, detail: detail, elapsed: Date().timeIntervalSince(started), eta: eta))

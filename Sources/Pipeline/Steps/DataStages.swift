@@ -76,7 +76,7 @@ enum DataStages {
             settings: settings, dependencies: ["fetch"], estimatedSeconds: offline ? 8 : 1
         ) { context in
             guard offline else {
-                let loaded = try DatasetReader.loadProblems(path: config.eval.humanevalcomm, format: .humanEvalComm)
+                let loaded = try DatasetReader.loadProblems(path: config.eval.humanevalcomm, format: .humanevalcomm)
                 guard !loaded.problems.isEmpty else {
                     throw PipelineError.config("eval.humanevalcomm", "\(config.eval.humanevalcomm) holds no problems")
                 }
