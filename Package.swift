@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // The pipeline's config file (YAML, read node by node so errors carry line numbers).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The evaluation run store (SQLite through the system's libsqlite3).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Layer 0: domain types, dataset IO, assets; system libraries.
@@ -70,6 +72,8 @@ let package = Package(
             name: "Backends",
             dependencies: [
                 "ClarifyCore",
+                "LLM",
+                "Tensor",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -89,7 +93,10 @@ let package = Package(
         ),
         // Layer 4: synthesis of clarification data; executors, response handling and metrics.
         .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
-        .target(name: "Eval", dependencies: ["ClarifyCore", "Sandbox"]),
+        .target(
+            name: "Eval",
+            dependencies: ["ClarifyCore", "Sandbox", "Backends", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
         .target(
             name: "Pipeline",
@@ -139,9 +146,11 @@ let package = Package(
         ),
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting"]),
-        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting"]),
+        .testTarget(
+            name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore", "Backends", "Synth"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
+        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),

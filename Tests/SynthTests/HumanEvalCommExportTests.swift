@@ -13,6 +13,9 @@ struct HumanEvalCommExportTests {
                 assert candidate(4) == 2.0, "square root"
                 assert abs(candidate(2.0) - 1.41421) < 1e-4
                 assert True
+                assert candidate('(()()) ((())) ()') == [
+                    '(()())', '((()))', '()'
+                ]
                 for x in range(3):
                     assert candidate(x * x) == x
             """

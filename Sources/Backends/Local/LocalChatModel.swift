@@ -1,0 +1,83 @@
+import ClarifyCore
+import Foundation
+import LLM
+import Tensor
+
+/// The local engine as a ``ChatModel``: a ``LanguageModel`` (GGUF or Hugging Face folder, with its
+/// chat template) answering requests in-process.
+///
+/// Requests that arrive together — `completeBatch` sends up to its concurrency limit at once — are
+/// decoded together with ``LanguageModel/generateBatch(prompts:parameters:onText:)``, so each weight
+/// matrix is read once per step for the whole batch. Only requests whose answers cannot depend on
+/// their batch-mates are grouped: greedy requests with the same generation settings. A sampled
+/// request runs alone (its `n` choices as one batch), so that its seed alone fixes its answer —
+/// sequence i of a generation is seeded `seed + i`, so a position in someone else's batch would
+/// change it.
+///
+/// Honoured request fields: `temperature` (0 greedy), `topP`, `maxTokens` (default 512), `n`,
+/// `seed` (default 0), `stop`. The end-of-turn and EOS tokens of the checkpoint always stop.
+public final class LocalChatModel: ChatModel {
+    public let identity: String
+    public let engine: LanguageModel
+    let template: ChatTemplate?
+    let scheduler: LocalBatchScheduler
+
+    /// - Parameters:
+    ///   - identity: what runs record as the model; default the file name (`+adapter:` name when given).
+    ///   - template: the chat format when the checkpoint's own is not recognised.
+    ///   - maxBatch: sequences decoded together at most.
+    ///   - threads: worker threads of the engine (default: all cores).
+    public init(
+        engine: LanguageModel, identity: String? = nil, template: ChatTemplate? = nil, maxBatch: Int = 8,
+        threads: Int? = nil
+    ) {
+        if let threads { Parallel.threadCount = max(1, threads) }
+        self.engine = engine
+        self.identity = identity ?? "local:" + (engine.path as NSString).lastPathComponent
+        self.template = template
+        self.scheduler = LocalBatchScheduler(maxBatch: max(1, maxBatch))
+    }
+
+    /// The generation settings of a request; requests with equal settings may share a batch.
+    static func parameters(_ request: ChatRequest) throws -> GenerationParameters {
+        guard request.temperature >= 0, request.temperature.isFinite else {
+            throw BackendError(.requestRejected, "temperature must be 0 or more, got \(request.temperature)")
+        }
+        let parameters = GenerationParameters(
+            maxTokens: request.maxTokens ?? 512, temperature: Float(request.temperature),
+            topP: Float(request.topP ?? 1), seed: UInt64(bitPattern: Int64(request.seed ?? 0)),
+            stopStrings: request.stop.filter { !$0.isEmpty })
+        do {
+            try parameters.validate()
+        } catch {
+            throw BackendError(.requestRejected, "the local engine cannot take this request: \(error)")
+        }
+        return parameters
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        let parameters = try Self.parameters(request)
+        let prompt: [Int]
+        do {
+            prompt = try engine.chatPrompt(request.messages, template: template)
+        } catch {
+            throw BackendError(.configuration, "\(error)")
+        }
+        let choices = max(1, request.n)
+        let job = LocalBatchScheduler.Job(
+            prompts: Array(repeating: prompt, count: choices), parameters: parameters,
+            batchable: parameters.temperature == 0 && choices == 1)
+        let results = try await scheduler.submit(job, engine: engine)
+        let finish: [FinishReason] = results.map {
+            switch $0.finishReason {
+            case .maxTokens, .contextFull: .length
+            default: .stop
+            }
+        }
+        return ChatResponse(
+            choices: results.enumerated().map { ChatChoice(index: $0.offset, content: $0.element.text, finishReason: finish[$0.offset]) },
+            usage: TokenUsage(
+                promptTokens: prompt.count, completionTokens: results.map(\.tokens.count).reduce(0, +)),
+            model: identity)
+    }
+}

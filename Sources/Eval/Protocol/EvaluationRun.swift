@@ -1,0 +1,144 @@
+import Backends
+import ClarifyCore
+import Foundation
+import Sandbox
+
+/// An evaluation run: the HumanEvalComm protocol, plain HumanEval, or the no-clarification baseline,
+/// over any ``ChatModel``, recorded in a ``RunStore`` as it goes.
+///
+/// Resume: with `resume`, the store's last run with the same ``EvaluationSettings`` continues — finished
+/// items are not redone and model calls already answered are replayed from the store — so a run
+/// stopped midway (killed, or its task cancelled) ends with the same results as one never stopped.
+/// A chunk cut short by cancellation is not stored.
+public struct EvaluationRun: Sendable {
+    public let parameters: EvaluationParameters
+    public let model: any ChatModel
+    public let evaluator: EvaluatorChoice
+    public let pool: SandboxPool
+    public var executorParameters: ExecutorParameters
+
+    public init(
+        parameters: EvaluationParameters, model: any ChatModel, evaluator: EvaluatorChoice = .heuristic,
+        pool: SandboxPool, executorParameters: ExecutorParameters = ExecutorParameters()
+    ) {
+        self.parameters = parameters
+        self.model = model
+        self.evaluator = evaluator
+        self.pool = pool
+        self.executorParameters = executorParameters
+    }
+
+    var evaluatorKind: EvaluatorKind { parameters.mode == .noClarification ? .none : evaluator.kind }
+
+    public var settings: EvaluationSettings {
+        EvaluationSettings(
+            benchmark: parameters.benchmark, mode: parameters.mode, model: model.identity, adapter: parameters.adapter,
+            evaluator: parameters.mode == .noClarification ? "none" : evaluator.name, evaluatorKind: evaluatorKind,
+            includeOriginals: parameters.mode == .humaneval || parameters.includeOriginals, limit: parameters.limit,
+            problems: min(parameters.problems.count, parameters.limit ?? Int.max), samples: parameters.samples,
+            seed: parameters.seed, temperature: parameters.temperature, topP: parameters.topP,
+            maxTokens: parameters.maxTokens)
+    }
+
+    func validate() throws {
+        guard parameters.samples >= 1 else { throw EvaluationError("samples must be at least 1, got \(parameters.samples)") }
+        guard parameters.maxTokens >= 1 else { throw EvaluationError("max tokens must be at least 1") }
+        if let limit = parameters.limit, limit < 1 { throw EvaluationError("limit must be at least 1, got \(limit)") }
+        guard !parameters.problems.isEmpty else { throw EvaluationError("the \(parameters.benchmark) file holds no problems") }
+    }
+
+    /// Runs (or resumes) the evaluation; `progress` is called after every stored chunk.
+    public func run(progress: (@Sendable (EvaluationProgress) -> Void)? = nil) async throws -> EvaluationResult {
+        try validate()
+        let units = try PromptUnit.units(for: parameters)
+        let store = try RunStore(path: parameters.storePath)
+        let run = try openRun(store)
+        let finished = try store.finishedItems(run: run.id)
+        let pending = units.filter { !finished.contains($0.key) }
+        let failing: Set<ItemStatus> = [.modelFailed, .evaluatorFailed]
+        var failed = try store.statusCounts(run: run.id).filter { failing.contains($0.key) }.values.reduce(0, +)
+        var state = EvaluationProgress(
+            finished: units.count - pending.count, total: units.count, failed: failed, resumed: units.count - pending.count)
+        progress?(state)
+
+        let rounds = DialogueRounds(
+            parameters: parameters, runID: run.id,
+            model: RecordedChatModel(base: model, store: store, runID: run.id, role: "model"),
+            evaluator: evaluatorForRun(store: store, runID: run.id), classifier: classifierForRun(store: store, runID: run.id),
+            analyzer: ResponseAnalyzer(pool: pool), executor: ProblemExecutor(pool: pool, parameters: executorParameters))
+        let size = max(1, parameters.chunkSize)
+        for start in stride(from: 0, to: pending.count, by: size) {
+            try Task.checkCancellation()
+            let items = try await rounds.process(Array(pending[start..<min(start + size, pending.count)]))
+            // A chunk cut short by cancellation holds cancelled calls and executions: do not store it.
+            try Task.checkCancellation()
+            for item in items {
+                try store.save(item.record, execution: item.execution)
+                if failing.contains(item.record.status) { failed += 1 }
+            }
+            state.finished += items.count
+            state.failed = failed
+            progress?(state)
+        }
+        let breakdown = try store.breakdown(run: run.id)
+        try store.writeMetrics(run: run.id, breakdown)
+        try store.finish(run: run.id)
+        return EvaluationResult(
+            run: try store.run(id: run.id), breakdown: breakdown, statusCounts: try store.statusCounts(run: run.id),
+            storePath: store.path)
+    }
+
+    func evaluatorForRun(store: RunStore, runID: Int64) -> (any QuestionEvaluator)? {
+        guard parameters.mode != .noClarification else { return nil }
+        switch evaluator {
+        case .heuristic: return HeuristicEvaluator()
+        case .model(let model):
+            return LLMEvaluator(
+                model: RecordedChatModel(base: model, store: store, runID: runID, role: "evaluator"),
+                maxConcurrent: parameters.maxConcurrentRequests)
+        }
+    }
+
+    func classifierForRun(store: RunStore, runID: Int64) -> LLMQuestionClassifier? {
+        guard case .model(let model) = evaluator else { return nil }
+        return LLMQuestionClassifier(
+            model: RecordedChatModel(base: model, store: store, runID: runID, role: "classifier"),
+            maxConcurrent: parameters.maxConcurrentRequests)
+    }
+
+    /// The run to continue (resume) or a new one.
+    func openRun(_ store: RunStore) throws -> RunRecord {
+        let settings = self.settings
+        let json = settings.json
+        if parameters.resume {
+            let runs = try store.listRuns()
+            if let match = runs.last(where: { $0.settingsJSON == json }) { return match }
+            if let last = runs.last {
+                let previous = try? JSONDecoder().decode(EvaluationSettings.self, from: Data(last.settingsJSON.utf8))
+                throw EvaluationError(
+                    "\(store.path): cannot resume run \(last.id): its settings differ (\(Self.differences(previous, settings))); "
+                        + "rerun with the same flags, or drop --resume and use a new output folder")
+            }
+        }
+        return try store.createRun(
+            name: parameters.runName, benchmark: parameters.benchmark, mode: parameters.mode, model: model.identity,
+            adapter: parameters.adapter, evaluatorKind: evaluatorKind, evaluatorName: settings.evaluator,
+            seed: parameters.seed, samples: parameters.samples, settingsJSON: json)
+    }
+
+    static func differences(_ old: EvaluationSettings?, _ new: EvaluationSettings) -> String {
+        guard let old else { return "the stored settings are unreadable" }
+        let pairs: [(String, String, String)] = [
+            ("benchmark", old.benchmark, new.benchmark), ("mode", old.mode.rawValue, new.mode.rawValue),
+            ("model", old.model, new.model), ("adapter", old.adapter ?? "-", new.adapter ?? "-"),
+            ("evaluator", old.evaluator, new.evaluator), ("limit", "\(old.limit.map(String.init) ?? "-")", "\(new.limit.map(String.init) ?? "-")"),
+            ("problems", "\(old.problems)", "\(new.problems)"), ("samples", "\(old.samples)", "\(new.samples)"),
+            ("seed", "\(old.seed)", "\(new.seed)"), ("temperature", "\(old.temperature)", "\(new.temperature)"),
+            ("top-p", "\(old.topP.map { "\($0)" } ?? "-")", "\(new.topP.map { "\($0)" } ?? "-")"),
+            ("max tokens", "\(old.maxTokens)", "\(new.maxTokens)"),
+            ("originals", "\(old.includeOriginals)", "\(new.includeOriginals)"),
+        ]
+        let differing = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \($0.1) → \($0.2)" }
+        return differing.isEmpty ? "unknown difference" : differing.joined(separator: ", ")
+    }
+}

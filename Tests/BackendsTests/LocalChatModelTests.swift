@@ -1,0 +1,54 @@
+import Backends
+import ClarifyCore
+import Foundation
+import LLM
+import Testing
+
+/// The local engine behind the ChatModel protocol, on the cached SmolLM2-135M (`clarifycoder data
+/// fetch`; scripts/test.sh runs it), with a few tokens only: debug builds decode slowly.
+@Suite("Local engine chat model")
+struct LocalChatModelTests {
+    static let engine: Result<LanguageModel, any Error> = Result {
+        // fp32 weights run on BLAS, fast even in a debug build (the quantized kernels are not).
+        try LanguageModel(path: try AssetStore().path(for: .model), precision: .float32)
+    }
+
+    func model(maxBatch: Int = 8) throws -> LocalChatModel {
+        LocalChatModel(engine: try Self.engine.get(), identity: "smollm2-test", maxBatch: maxBatch, threads: 2)
+    }
+
+    @Test("greedy requests answered in one batch get the same text as each answered alone")
+    func batchedEqualsAlone() async throws {
+        let prompts = ["Write a Python function that adds two numbers.", "What is 2 + 2?", "Say hello."]
+        let requests = prompts.map { ChatRequest(messages: [.user($0)], temperature: 0, maxTokens: 4) }
+        let batchedModel = try model()
+        let batched = await batchedModel.completeBatch(requests, maxConcurrent: 8)
+        let alone = try model(maxBatch: 1)
+        for (request, result) in zip(requests, batched) {
+            let together = try result.get()
+            let single = try await alone.complete(request)
+            #expect(together.text == single.text)
+            #expect(together.model == "smollm2-test")
+            #expect(together.usage?.completionTokens ?? 0 <= 4)
+            #expect(together.choices[0].finishReason == .length || together.choices[0].finishReason == .stop)
+        }
+    }
+
+    @Test("a seeded sampled request is reproducible and n gives n choices")
+    func seededSampling() async throws {
+        let request = ChatRequest(messages: [.user("Name a colour.")], temperature: 1.0, maxTokens: 3, n: 2, seed: 7)
+        let local = try model()
+        let first = try await local.complete(request)
+        let second = try await local.complete(request)
+        #expect(first.choices.count == 2)
+        #expect(first.choices.map(\.content) == second.choices.map(\.content))
+    }
+
+    @Test("a request the engine cannot take fails with a clear error, not a crash")
+    func badRequest() async throws {
+        let local = try model()
+        await #expect(throws: BackendError.self) {
+            try await local.complete(ChatRequest(messages: [.user("hi")], topP: 0, maxTokens: 2))
+        }
+    }
+}
