@@ -67,6 +67,9 @@ public enum Pipeline {
             DataStages.synthesize(config, layout: layout),
             DataStages.benchmark(config, layout: layout),
             DataStages.mix(config, layout: layout),
+            TrainStage.stage(config, layout: layout),
+            EvaluateStage.stage(config, layout: layout, tuned: false),
+            EvaluateStage.stage(config, layout: layout, tuned: true),
         ]
     }
 

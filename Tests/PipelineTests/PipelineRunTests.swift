@@ -49,7 +49,9 @@ struct PipelineRunTests {
         let clear = train.filter { $0.metadata["category"] == "original" }
         let clarify = train.filter { $0.metadata["category"] != "original" }
         #expect(!clear.isEmpty && !clarify.isEmpty)
-        #expect(clear.allSatisfy { $0.messages.last?.content.hasPrefix("The requirements are clear") == true })
+        // The confirmation comes first, then the code.
+        #expect(clear.allSatisfy { ($0.messages.last?.content.split(separator: "\n").first ?? "").contains("clear") })
+        #expect(clear.allSatisfy { $0.messages.last?.content.contains("```python") == true })
         // Contrastive: each clarify example's problem is also present clear → code.
         let clearProblems = Set(clear.compactMap { $0.metadata["problem_id"] })
         #expect(clarify.allSatisfy { clearProblems.contains($0.metadata["problem_id"] ?? "") })

@@ -132,7 +132,7 @@ public struct ConfigField {
             .string("eval.base_url", \.eval.baseURL, "With openai:NAME: the OpenAI-compatible endpoint."),
             .string("eval.api_key_env", \.eval.apiKeyEnv, "With openai:NAME: the environment variable holding the API key."),
             .int("eval.humaneval_limit", \.eval.humanevalLimit, "HumanEval problems on their original prompts (null: all 164)."),
-            .int("eval.humanevalcomm_limit", \.eval.humanevalcommLimit, "Modified prompts of the clarification benchmark (null: all)."),
+            .int("eval.humanevalcomm_limit", \.eval.humanevalcommLimit, "Problems of the clarification benchmark, each with all its modified prompts (null: all)."),
             .int("eval.samples", \.eval.samples, "Samples per prompt (pass@k needs more than 1 and a temperature above 0)."),
             .double("eval.temperature", \.eval.temperature, "0: greedy decoding."),
             .int("eval.max_tokens", \.eval.maxTokens, "New tokens per model response at most."),

@@ -82,7 +82,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var apiKeyEnv = "OPENAI_API_KEY"
         /// HumanEval problems evaluated on their original prompts (nil: all 164).
         public var humanevalLimit: Int? = 82
-        /// Modified prompts of the clarification benchmark evaluated (nil: all).
+        /// Problems of the clarification benchmark evaluated, each with all its modified prompts (nil: all).
         public var humanevalcommLimit: Int? = 120
         public var samples = 1
         public var temperature = 0.0
@@ -113,7 +113,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         config.train.warmup = 2
         config.train.validationEvery = 0
         config.eval.humanevalLimit = 6
-        config.eval.humanevalcommLimit = 8
+        config.eval.humanevalcommLimit = 3
         config.eval.maxTokens = 160
         config.report.examples = 3
         return config

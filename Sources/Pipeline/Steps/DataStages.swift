@@ -64,12 +64,14 @@ enum DataStages {
     }
 
     /// The offline clarification benchmark: HumanEval rewritten by the rule-based synthesizer in
-    /// every category, written in HumanEvalComm's format. With a user file, the stage checks it
+    /// every category (up to 7 variants per problem, the first of each category kept), written in
+    /// HumanEvalComm's format — over the `eval.humanevalcomm_limit` problems the evaluation poses. With a user file, the stage checks it
     /// reads as HumanEvalComm and records its hash (a changed file re-runs the evaluation).
     static func benchmark(_ config: PipelineConfig, layout: RunLayout) -> Stage {
         let offline = config.eval.humanevalcomm == "offline"
         let settings: [String: String] = offline
-            ? ["source": "offline", "seed": String(config.seed), "per_problem": "7", "kinds": "all"]
+            ? ["source": "offline", "seed": String(config.seed), "per_problem": "7", "kinds": "all",
+               "problems": config.eval.humanevalcommLimit.map(String.init) ?? "all"]
             : ["source": config.eval.humanevalcomm, "sha256": (try? FileHash.sha256(path: config.eval.humanevalcomm)) ?? "?"]
         return Stage(
             name: "benchmark", title: offline ? "build the offline clarification benchmark" : "check the HumanEvalComm file",
@@ -83,7 +85,10 @@ enum DataStages {
                 context.progress(1, "\(loaded.problems.count) problems")
                 return
             }
-            let humaneval = try DatasetReader.loadProblems(path: try AssetStore().path(for: .humaneval)).problems
+            // Only the HumanEval problems the evaluation will pose, spread over the file.
+            let humaneval = spread(
+                try DatasetReader.loadProblems(path: try AssetStore().path(for: .humaneval)).problems,
+                count: config.eval.humanevalcommLimit)
             let parameters = SynthesisRun.Parameters(
                 categories: ClarificationCategory.allCases.filter { $0 != .original }, perProblem: 7, seed: config.seed,
                 outputDirectory: context.directory, resume: true,
