@@ -23,7 +23,7 @@ enum EvaluateStage {
 
     static func estimatedSeconds(_ config: PipelineConfig, tuned: Bool) -> Double {
         let originals = Double(config.eval.humanevalLimit ?? 164)
-        let modified = Double(config.eval.humanevalcommLimit ?? 154) * 4.2
+        let modified = Double(config.eval.humanevalcommLimit ?? 164) * 4
         // A tuned model asks on most modified prompts: a second round follows.
         let rounds = tuned ? 1.8 : 1.1
         let tokens = (originals + modified * rounds) * Double(config.eval.maxTokens) * 0.7 * Double(config.eval.samples)
@@ -59,7 +59,8 @@ enum EvaluateStage {
         var result: [(name: String, problems: [Problem], mode: EvaluationMode)] = []
         let originals = DataStages.spread(humaneval, count: config.eval.humanevalLimit)
         if !originals.isEmpty { result.append(("humaneval", originals, .humaneval)) }
-        let modified = DataStages.spread(comm, count: config.eval.humanevalcommLimit)
+        // The offline file already holds only the problems asked for; a user's file is spread.
+        let modified = config.eval.humanevalcomm == "offline" ? comm : DataStages.spread(comm, count: config.eval.humanevalcommLimit)
         if !modified.isEmpty { result.append(("humanevalcomm", modified, .humanevalcomm)) }
         return result
     }
@@ -77,13 +78,18 @@ enum EvaluateStage {
         let total = max(1, weights.reduce(0, +))
         try await withEvaluator(config.eval) { evaluator in
             var done = 0.0
+            let storePath = context.directory + "/run.sqlite"
             for (index, benchmark) in selected.enumerated() {
+                // Both runs share the store; a run of this name exists only if an interrupted attempt
+                // of this stage (same fingerprint, so same settings) started it: continue it.
+                let name = runName(tuned: tuned, benchmark: benchmark.name)
+                let started = try RunStore(path: storePath).listRuns().contains { $0.name == name }
                 let parameters = EvaluationParameters(
                     benchmark: benchmark.mode == .humaneval ? "humaneval" : benchmarkLabel(config),
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
-                    maxTokens: config.eval.maxTokens, storePath: context.directory + "/run.sqlite", resume: true,
-                    runName: runName(tuned: tuned, benchmark: benchmark.name), adapter: tuned ? layout.adapter : nil)
+                    maxTokens: config.eval.maxTokens, storePath: storePath, resume: started, runName: name,
+                    adapter: tuned ? layout.adapter : nil)
                 let weight = weights[index]
                 let start = done
                 _ = try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run { state in
