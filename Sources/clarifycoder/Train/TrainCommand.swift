@@ -1,0 +1,228 @@
+import ArgumentParser
+import ClarifyCore
+import Foundation
+import LLM
+import Tensor
+
+/// `clarifycoder train --model smollm2|PATH --data FILE|MIX_DIR --out RUN_DIR [...]`: maps flags
+/// to ``TrainingParameters``, runs ``SFTTrainer`` and draws its progress on standard error.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fine-tune a model (LoRA, or all weights) on chat data, loss on the answers only.",
+        discussion: """
+            --data is chat JSONL or a mixture from `clarifycoder mix` (its stages run in order; its \
+            validation split is used unless --val is given). The run folder gets training.json, adapter/ \
+            (best by validation loss), adapter-last/, checkpoints/, metrics.jsonl, loss.svg and \
+            summary.json; see docs/training.md. `--out RUN_DIR --resume` alone continues a run exactly.
+            """
+    )
+
+    static let smolLM2ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+    @Option(help: "`smollm2` (the cached embedded model) or a path: a .gguf file or a Hugging Face folder.")
+    var model: String = "smollm2"
+
+    @Option(help: "Hugging Face id of the base, written into the adapter (default: the id of `smollm2`).")
+    var baseModelID: String?
+
+    @Option(help: "Training data: chat JSONL, or a mixture folder / manifest.json from `clarifycoder mix`.")
+    var data: String?
+
+    @Option(help: "Validation chat JSONL.")
+    var val: String?
+
+    @Option(name: .customLong("lora-r"), help: "LoRA rank.")
+    var loraRank: Int = 16
+
+    @Option(help: "LoRA alpha (scale = alpha / r).")
+    var loraAlpha: Float = 16
+
+    @Option(help: "Dropout on the LoRA input.")
+    var loraDropout: Float = 0.05
+
+    @Option(help: "Adapted projections: any of q,k,v,o,gate,up,down.")
+    var loraTargets: String = "q,k,v,o"
+
+    @Flag(help: "rsLoRA: scale by alpha / √r.")
+    var rslora = false
+
+    @Flag(help: "Train every weight instead of an adapter (small models only).")
+    var full = false
+
+    @Option(help: "Peak learning rate.")
+    var lr: Float = 1e-4
+
+    @Option(help: "Passes over the data (when --steps is not given).")
+    var epochs: Int?
+
+    @Option(help: "Optimizer steps.")
+    var steps: Int?
+
+    @Option(help: "Examples per micro-batch.")
+    var batchSize: Int = 4
+
+    @Option(help: "Micro-batches per optimizer step.")
+    var gradAccum: Int = 1
+
+    @Option(help: "Longest example in tokens.")
+    var maxLength: Int = 1024
+
+    @Option(help: "Examples longer than --max-length: skip, or truncate-prompt (drop prompt tokens from the left).")
+    var tooLong: TrainingParameters.Overflow = .skip
+
+    @Flag(help: "Supervise only the last assistant turn of each dialogue.")
+    var lastTurnOnly = false
+
+    @Option(help: "Linear warm-up steps.")
+    var warmup: Int = 0
+
+    @Option(help: "Decay after warm-up: cosine, linear or constant.")
+    var schedule: TrainingParameters.Schedule = .cosine
+
+    @Option(help: "AdamW weight decay.")
+    var weightDecay: Float = 0
+
+    @Option(help: "Clip the global gradient norm (0: off).")
+    var maxGradNorm: Float = 1
+
+    @Option(help: "Validation every N steps (0: only at the end).")
+    var valEvery: Int = 50
+
+    @Option(help: "A checkpoint every N steps (0: only at the end).")
+    var checkpointEvery: Int = 100
+
+    @Option(help: "Chat format when the model's own is not recognised: \(ChatTemplate.names.joined(separator: ", ")).")
+    var template: String?
+
+    @Option(help: "Seed of the adapter initialisation, data order and dropout.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Run folder.")
+    var out: String
+
+    @Flag(help: "Continue the run in --out from its newest checkpoint (its training.json supplies omitted options).")
+    var resume = false
+
+    func validate() throws {
+        if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
+        if data == nil && !resume { throw ValidationError("--data is required (unless resuming with --resume)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        do {
+            _ = try LoRATarget.parseList(loraTargets)
+        } catch {
+            throw ValidationError("--lora-targets: \(error)")
+        }
+    }
+
+    /// `path` made absolute, so training.json stays valid from any working directory.
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The model path `--model` names (`smollm2` through the asset cache).
+    func modelPath() throws -> String {
+        guard model == "smollm2" else { return Self.absolute(model) }
+        do {
+            return try AssetStore().path(for: .model)
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// The parameters of the run: from the flags, or from `--out`'s training.json when resuming without --data.
+    func parameters() throws -> TrainingParameters {
+        if resume && data == nil {
+            let file = out + "/training.json"
+            guard let bytes = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure(message: "\(file): no such file; give --data to start a run")
+            }
+            do {
+                return try JSONDecoder().decode(TrainingParameters.self, from: bytes)
+            } catch {
+                throw CommandFailure(message: "\(file): \(error)")
+            }
+        }
+        return TrainingParameters(
+            model: try modelPath(), baseModelID: baseModelID ?? (model == "smollm2" ? Self.smolLM2ID : nil),
+            fullFineTune: full,
+            lora: .init(
+                rank: loraRank, alpha: loraAlpha, dropout: loraDropout, targets: try LoRATarget.parseList(loraTargets),
+                useRSLoRA: rslora),
+            data: Self.absolute(data!), validation: val.map(Self.absolute), learningRate: lr, schedule: schedule, warmupSteps: warmup, steps: steps,
+            epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
+            overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
+            maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template)
+    }
+
+    func run() throws {
+        if let threads { Parallel.threadCount = threads }
+        let parameters = try self.parameters()
+        let bar = TrainingProgressLine()
+        let result: TrainingResult
+        do {
+            printError("loading \(parameters.model)")
+            result = try SFTTrainer.run(parameters, output: out, resume: resume) { progress in
+                bar.draw(progress)
+                return .more
+            }
+        } catch {
+            bar.finish()
+            throw CommandFailure(error)
+        }
+        bar.finish()
+        var lines = ["trained \(result.steps)/\(result.totalSteps) steps in \(String(format: "%.0f", result.wallSeconds)) s"
+            + " (\(String(format: "%.0f", result.tokensPerSecond)) tokens/s)"]
+        if let loss = result.finalLoss { lines.append("final loss \(String(format: "%.4f", loss))") }
+        if let best = result.bestValidationLoss, let step = result.bestStep {
+            lines.append("best validation loss \(String(format: "%.4f", best)) at step \(step)")
+        }
+        if result.skippedExamples > 0 {
+            lines.append("\(result.skippedExamples) example(s) longer than --max-length left out (listed in summary.json)")
+        }
+        if result.truncatedExamples > 0 { lines.append("\(result.truncatedExamples) example(s) truncated from the left") }
+        if let adapter = result.adapterPath { lines.append("adapter: \(adapter)") }
+        if let model = result.modelPath { lines.append("model: \(model)") }
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+extension TrainingParameters.Overflow: ExpressibleByArgument {}
+extension TrainingParameters.Schedule: ExpressibleByArgument {}
+
+/// The training progress bar: steps, loss, validation loss, learning rate, tokens/s and ETA.
+final class TrainingProgressLine {
+    private let interactive = isatty(2) != 0
+    private var drawn = false
+    private var lastPrinted = Date.distantPast
+
+    func draw(_ p: SFTTrainer.Progress) {
+        let width = 24
+        let filled = p.totalSteps == 0 ? width : min(width, p.step * width / p.totalSteps)
+        var line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        line += " \(p.step)/\(p.totalSteps)"
+        if p.event == .step { line += " loss \(String(format: "%.4f", p.loss))" }
+        if let v = p.validationLoss { line += " val \(String(format: "%.4f", v))" }
+        line += " lr \(String(format: "%.2e", p.learningRate)) \(String(format: "%.0f", p.tokensPerSecond)) tok/s"
+        if let eta = p.eta { line += " ETA \(Self.duration(eta))" }
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            drawn = true
+        } else if p.event == .validation || p.step == p.totalSteps || Date().timeIntervalSince(lastPrinted) > 10 {
+            printError(line)
+            lastPrinted = Date()
+        }
+    }
+
+    func finish() {
+        if interactive && drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    }
+}
