@@ -9,7 +9,8 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DataCommand.self, SynthesizeCommand.self, MixCommand.self, GenerateCommand.self, ChatCommand.self,
-            ExecuteCommand.self, AskCommand.self, EvalCommand.self, TrainCommand.self, PipelineCommand.self,
+            ExecuteCommand.self, AskCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self,
+            PipelineCommand.self,
         ]
     )
 }

@@ -149,6 +149,24 @@ public struct LoRAAdapter: Sendable {
         guard let alpha = (json["lora_alpha"] as? NSNumber)?.floatValue else {
             throw LoRAAdapterError("\(configPath): lora_alpha: missing or not a number")
         }
+        // Variants whose update is not scale·B·A on every module would load and run wrongly: refuse them.
+        if json["use_dora"] as? Bool == true {
+            throw LoRAAdapterError("\(configPath): use_dora: DoRA adapters are not supported, only plain LoRA")
+        }
+        for key in ["rank_pattern", "alpha_pattern"] {
+            if let pattern = json[key] as? [String: Any], !pattern.isEmpty {
+                throw LoRAAdapterError("\(configPath): \(key): per-module ranks or alphas are not supported")
+            }
+        }
+        if json["fan_in_fan_out"] as? Bool == true {
+            throw LoRAAdapterError("\(configPath): fan_in_fan_out: transposed (Conv1D) layers are not Llama layers")
+        }
+        if json["lora_bias"] as? Bool == true || (json["bias"] as? String).map({ $0 != "none" }) == true {
+            throw LoRAAdapterError("\(configPath): bias: adapters that train biases are not supported")
+        }
+        if let saved = json["modules_to_save"] as? [Any], !saved.isEmpty {
+            throw LoRAAdapterError("\(configPath): modules_to_save: fully trained extra modules are not supported")
+        }
         var targets: [LoRATarget] = []
         if let names = json["target_modules"] as? [String] {
             for name in names {

@@ -14,12 +14,15 @@ public struct LanguageModel: Sendable {
     public let stopTokenIDs: Set<Int>
     /// Where it was loaded from.
     public let path: String
+    /// The LoRA adapter running on top of the base weights (unmerged), if any.
+    public let adapter: LoRAAdapter?
 
     public var config: TransformerConfig { model.config }
 
     /// Loads `path`: a `.gguf` file or a folder holding `config.json`. `precision` applies to GGUF
-    /// weights (Hugging Face folders are fp32 after loading either way).
-    public init(path: String, precision: WeightPrecision = .native) throws {
+    /// weights (Hugging Face folders are fp32 after loading either way). With `adapter`, its LoRA
+    /// updates run next to the frozen base weights (see ``applying(_:)``).
+    public init(path: String, precision: WeightPrecision = .native, adapter: LoRAAdapter? = nil) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ModelFileError(.cannotOpen, file: path, "no such file or folder")
@@ -50,11 +53,42 @@ public struct LanguageModel: Sendable {
         if let template, let endOfTurn = tokenizer.id(of: template.endOfTurn.trimmingCharacters(in: .newlines)) {
             stops.insert(endOfTurn)
         }
-        self.model = LlamaModel(config: config, weights: weights)
+        self.model = LlamaModel(config: config, weights: try adapter.map { try weights.adapted(by: $0) } ?? weights)
+        self.adapter = adapter
         self.tokenizer = tokenizer
         self.chatTemplate = template
         self.stopTokenIDs = stops
         self.path = path
+    }
+
+    /// This model with `adapter` attached, unmerged: the base weights are shared (quantized ones
+    /// stay quantized) and each adapted projection adds scale·B·(A·x). Throws, naming the module,
+    /// when the adapter does not fit this base (unknown layer or projection, wrong shapes).
+    /// An adapter already attached is replaced, not stacked.
+    public func applying(_ adapter: LoRAAdapter) throws -> LanguageModel {
+        let base = TransformerWeights(detaching: model.weights)
+        return LanguageModel(
+            model: LlamaModel(config: config, weights: try base.adapted(by: adapter)), tokenizer: tokenizer,
+            chatTemplate: chatTemplate, stopTokenIDs: stopTokenIDs, path: path, adapter: adapter)
+    }
+
+    /// The model with its adapter folded into fp32 weights (what merged exports write).
+    public func merged() -> LanguageModel {
+        LanguageModel(
+            model: model.merged(), tokenizer: tokenizer, chatTemplate: chatTemplate, stopTokenIDs: stopTokenIDs,
+            path: path, adapter: nil)
+    }
+
+    init(
+        model: LlamaModel, tokenizer: Tokenizer, chatTemplate: ChatTemplate?, stopTokenIDs: Set<Int>, path: String,
+        adapter: LoRAAdapter?
+    ) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.chatTemplate = chatTemplate
+        self.stopTokenIDs = stopTokenIDs
+        self.path = path
+        self.adapter = adapter
     }
 
     /// The prompt ids for `messages` in this model's chat format (or `template` when given),

@@ -23,6 +23,9 @@ public struct WeightMatrix: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
     public let storage: Storage
+    /// A LoRA update applied after the frozen weight (``LowRankUpdate``); nil for a plain layer.
+    /// ``floatTensor()`` and ``row(_:into:)`` read the frozen weight only; ``mergedFloats()`` adds it.
+    public internal(set) var lowRank: LowRankUpdate?
 
     public init(float values: [Float], rows: Int, columns: Int) {
         precondition(values.count == rows * columns, "weight of \(values.count) values is not \(rows)×\(columns)")
@@ -71,8 +74,32 @@ public struct WeightMatrix: @unchecked Sendable {
         }
     }
 
-    /// y (N × rows) = x (N × columns) · Wᵀ, overwriting y.
+    /// y (N × rows) = x (N × columns) · Wᵀ (+ the low-rank update when one is attached), overwriting y.
     public func apply(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
+        applyFrozen(x, count: n, into: y)
+        lowRank?.add(x, count: n, into: y)
+    }
+
+    /// The weight with its low-rank update folded in, fp32 row-major (rows × columns): what a
+    /// merged export writes. Without an update, the frozen weight dequantized.
+    public func mergedFloats() -> [Float] {
+        let base = floatTensor()
+        var values = Array(UnsafeBufferPointer(start: base.data, count: rows * columns))
+        if let lowRank {
+            let delta = lowRank.dense()
+            for i in values.indices { values[i] += delta[i] }
+        }
+        return values
+    }
+
+    /// This weight with `update` attached (replacing any earlier one).
+    public func adapted(by update: LowRankUpdate?) -> WeightMatrix {
+        var copy = self
+        copy.lowRank = update
+        return copy
+    }
+
+    private func applyFrozen(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         switch storage {
         case .float(let tensor):
             BLAS.gemm(

@@ -23,7 +23,10 @@ struct ChatCommand: ParsableCommand {
         let interactive = isatty(STDIN_FILENO) != 0
         var messages: [Message] = system.map { [.system($0)] } ?? []
         var turn: UInt64 = 0
-        if interactive { printError("chatting with \(model.path) — /reset to start over, /exit to quit") }
+        if interactive {
+            let adapter = modelOptions.adapter.map { " + adapter \($0)" } ?? ""
+            printError("chatting with \(model.path)\(adapter) — /reset to start over, /exit to quit")
+        }
         while true {
             if interactive { writeStreamed("> ") }
             guard let line = readLine() else { break }

@@ -18,6 +18,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "A LoRA adapter folder (PEFT format) to run on top of the model, unmerged.")
+    var adapter: String?
+
     func validate() throws {
         guard WeightPrecision(rawValue: precision) != nil else {
             throw ValidationError("--precision must be native or float32, got \(precision)")
@@ -44,7 +47,8 @@ struct ModelOptions: ParsableArguments {
             path = model
         }
         do {
-            return try LanguageModel(path: path, precision: WeightPrecision(rawValue: precision)!)
+            let lora = try adapter.map { try LoRAAdapter(folder: $0) }
+            return try LanguageModel(path: path, precision: WeightPrecision(rawValue: precision)!, adapter: lora)
         } catch {
             throw CommandFailure(error)
         }

@@ -1,0 +1,122 @@
+import ClarifyCore
+import Foundation
+
+/// What an export reads: a training run folder or a bare PEFT adapter folder, resolved to the
+/// base checkpoint and the adapter (or fully fine-tuned model) to write out.
+///
+/// A run folder (written by `clarifycoder train`) holds `training.json` — at least `model` (the
+/// base checkpoint path, or `smollm2`), `base_model_id`, `full_fine_tune` — and `adapter/` (best
+/// checkpoint), `adapter-last/`, or for full fine-tuning `model/` (a Hugging Face folder).
+public struct ExportSource: Sendable {
+    /// The base checkpoint: a `.gguf` file or a Hugging Face folder.
+    public var basePath: String
+    /// The adapter folder, nil for a full fine-tune.
+    public var adapterPath: String?
+    /// The fully fine-tuned model folder (`RUN_DIR/model`), nil for LoRA.
+    public var fullModelPath: String?
+    /// The Hugging Face id of the base, for PEFT's `base_model_name_or_path`.
+    public var baseModelID: String?
+    /// Where default outputs go: `RUN_DIR/export` (or `PEFT_DIR/export`).
+    public var exportFolder: String
+
+    /// The id the embedded model came from (DESIGN.md, embedded defaults).
+    public static let smolLM2ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+    /// Resolves `folder`. `checkpoint` is `best`, `last` or `step-N`; `base` (a path or `smollm2`)
+    /// overrides the run's base or supplies a bare adapter's. Errors say what is missing and how to fix it.
+    public init(folder: String, checkpoint: String = "best", base: String? = nil) throws {
+        let manager = FileManager.default
+        let folder = (folder as NSString).standardizingPath
+        exportFolder = folder + "/export"
+        let runFile = folder + "/training.json"
+        if let data = manager.contents(atPath: runFile) {
+            guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ExportError("\(runFile): not a JSON object")
+            }
+            guard let model = base ?? json["model"] as? String else {
+                throw ExportError("\(runFile): model: missing (the base checkpoint path); pass --base PATH")
+            }
+            basePath = try Self.resolveBase(model)
+            baseModelID = json["base_model_id"] as? String ?? Self.knownID(basePath)
+            if json["full_fine_tune"] as? Bool == true {
+                let modelFolder = folder + (checkpoint == "last" ? "/model-last" : "/model")
+                guard manager.fileExists(atPath: modelFolder + "/config.json") else {
+                    throw ExportError("\(modelFolder): no fine-tuned model here (expected config.json and safetensors)")
+                }
+                fullModelPath = modelFolder
+                adapterPath = nil
+            } else {
+                adapterPath = try Self.adapterFolder(run: folder, checkpoint: checkpoint)
+                fullModelPath = nil
+            }
+        } else if manager.fileExists(atPath: folder + "/adapter_config.json") {
+            adapterPath = folder
+            fullModelPath = nil
+            let declared = (try? LoRAAdapter(folder: folder))?.config.baseModel
+            if let base {
+                basePath = try Self.resolveBase(base)
+            } else if let declared, manager.fileExists(atPath: declared) {
+                basePath = declared
+            } else if declared == Self.smolLM2ID {
+                basePath = try Self.resolveBase("smollm2")
+            } else {
+                throw ExportError(
+                    "\(folder): the adapter's base \(declared.map { "'\($0)'" } ?? "(none)") is not a local checkpoint; "
+                        + "pass --base PATH (a .gguf file or Hugging Face folder) or --base smollm2")
+            }
+            baseModelID = declared.flatMap { manager.fileExists(atPath: $0) ? nil : $0 } ?? Self.knownID(basePath)
+        } else {
+            throw ExportError(
+                "\(folder): neither a training run (no training.json) nor a PEFT adapter folder (no adapter_config.json)")
+        }
+    }
+
+    /// `smollm2` → the cached embedded model; anything else must exist.
+    static func resolveBase(_ base: String) throws -> String {
+        if base == "smollm2" {
+            do {
+                return try AssetStore().path(for: .model)
+            } catch {
+                throw ExportError("\(error)")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: base) else {
+            throw ExportError("base checkpoint \(base): no such file or folder")
+        }
+        return base
+    }
+
+    /// The Hugging Face id of a base we recognise (the embedded SmolLM2), else nil.
+    static func knownID(_ path: String) -> String? {
+        let embedded = AssetStore().location(for: .model)
+        return (path as NSString).standardizingPath == (embedded as NSString).standardizingPath ? smolLM2ID : nil
+    }
+
+    /// `best` → `adapter/`, `last` → `adapter-last/`, `step-N` → the step's checkpoint folder.
+    static func adapterFolder(run: String, checkpoint: String) throws -> String {
+        let manager = FileManager.default
+        var candidates: [String]
+        switch checkpoint {
+        case "best": candidates = [run + "/adapter"]
+        case "last": candidates = [run + "/adapter-last"]
+        default:
+            guard checkpoint.hasPrefix("step-"), Int(checkpoint.dropFirst(5)) != nil else {
+                throw ExportError("--checkpoint must be best, last or step-N, got \(checkpoint)")
+            }
+            candidates = ["/checkpoints/\(checkpoint)/adapter", "/checkpoints/\(checkpoint)", "/\(checkpoint)/adapter", "/\(checkpoint)"]
+                .map { run + $0 }
+        }
+        if let found = candidates.first(where: { manager.fileExists(atPath: $0 + "/adapter_config.json") }) {
+            return found
+        }
+        throw ExportError(
+            "\(run): no \(checkpoint) adapter (looked for adapter_config.json in "
+                + candidates.map { String($0.dropFirst(run.count + 1)) }.joined(separator: ", ") + ")")
+    }
+}
+
+/// Why an export could not run.
+public struct ExportError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
