@@ -70,6 +70,7 @@ public enum Pipeline {
             TrainStage.stage(config, layout: layout),
             EvaluateStage.stage(config, layout: layout, tuned: false),
             EvaluateStage.stage(config, layout: layout, tuned: true),
+            ReportStage.stage(config, layout: layout),
         ]
     }
 

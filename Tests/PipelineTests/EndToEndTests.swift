@@ -46,10 +46,21 @@ struct EndToEndTests {
         let manager = FileManager.default
         for path in [layout.config, layout.ledger, layout.mixture + "/train.jsonl", layout.adapter + "/adapter_config.json",
                      layout.training + "/metrics.jsonl", layout.root + "/evaluate-base/run.sqlite",
-                     layout.root + "/evaluate-tuned/run.sqlite"] {
+                     layout.root + "/evaluate-tuned/run.sqlite", layout.report + "/report.html", layout.report + "/report.md",
+                     layout.report + "/summary.json"] {
             #expect(manager.fileExists(atPath: path), "missing \(path)")
         }
         #expect(try Pipeline.savedConfig(runDirectory: directory) == Self.config)
+        // The summary is recomputed from the stores: both models, every prompt posed, the targets listed.
+        let summary = try JSONDecoder().decode(
+            PipelineSummary.self, from: Data(contentsOf: URL(fileURLWithPath: layout.report + "/summary.json")))
+        #expect(summary.models.map(\.name) == ["base", "tuned"])
+        #expect(summary.models.allSatisfy { $0.originalPrompts == 2 && $0.modifiedPrompts >= 1 })
+        #expect(summary.models[1].adapter == layout.adapter)
+        #expect(summary.targets.count == 4)
+        #expect(summary.offline && summary.evaluator == "heuristic")
+        let markdown = try String(contentsOfFile: layout.report + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("tuned") && markdown.contains("offline"))
         // Every stage reported its start and end, with an ETA.
         let finished = events.all.filter { if case .finished = $0.event { return true } else { return false } }
         #expect(finished.map(\.stage) == names)
