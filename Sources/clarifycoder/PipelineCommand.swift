@@ -25,7 +25,10 @@ struct PipelineCommand: AsyncParsableCommand {
     var quick = false
 
     @Option(help: "The run folder.")
-    var out: String
+    var out: String = "runs/pipeline"
+
+    @Flag(help: "Print the resolved config as YAML and exit (a starting point for --config).")
+    var printConfig = false
 
     @Flag(help: "Continue the run in --out with its saved config.yaml.")
     var resume = false
@@ -110,11 +113,20 @@ struct PipelineCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printConfig {
+            do {
+                let config = try resolvedConfig()
+                try config.validate()
+                print(config.yaml, terminator: "")
+            } catch { throw CommandFailure(error) }
+            return
+        }
         let options = Pipeline.Options(runDirectory: out, resume: resume, update: update, python: python)
         let renderer = PipelineProgressRenderer()
         let outcome: StageRunner.Outcome
         do {
             let config = try resolvedConfig()
+            printError("run folder \(out); settings in \(out)/config.yaml")
             outcome = try await Pipeline.run(config, options: options) { renderer.render($0) }
         } catch {
             renderer.finish()

@@ -50,8 +50,7 @@ struct PipelineRunTests {
         let clarify = train.filter { $0.metadata["category"] != "original" }
         #expect(!clear.isEmpty && !clarify.isEmpty)
         // The confirmation comes first, then the code.
-        #expect(clear.allSatisfy { ($0.messages.last?.content.split(separator: "\n").first ?? "").contains("clear") })
-        #expect(clear.allSatisfy { $0.messages.last?.content.contains("```python") == true })
+        #expect(clear.allSatisfy { $0.messages.last?.content.hasPrefix(DialogueFormat.confirmation + "\n\n```python\n") == true })
         // Contrastive: each clarify example's problem is also present clear → code.
         let clearProblems = Set(clear.compactMap { $0.metadata["problem_id"] })
         #expect(clarify.allSatisfy { clearProblems.contains($0.metadata["problem_id"] ?? "") })
