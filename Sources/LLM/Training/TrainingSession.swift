@@ -29,6 +29,10 @@ struct TrainingSession {
             throw TrainingError(
                 "\(model.path): no chat template this engine recognises; name one (\(ChatTemplate.names.joined(separator: ", ")))")
         }
+        if let scaling = model.config.ropeScaling {
+            throw TrainingError(
+                "\(model.path): training supports unscaled RoPE only; this model uses \(scaling) (Llama 3.1 style)")
+        }
         let encoder = SFTEncoder(
             tokenizer: model.tokenizer, template: template, lastAssistantOnly: parameters.lastAssistantOnly,
             maxLength: parameters.maxLength, overflow: parameters.overflow)
