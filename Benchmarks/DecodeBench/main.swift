@@ -2,7 +2,7 @@
 // prefill and decode separately, at batch 1 and batched. Prints one JSON line.
 //
 //   decode-bench MODEL [--threads N] [--prompt-tokens 128] [--new-tokens 128] [--batch 8]
-//                      [--precision native|float32]
+//                      [--precision native|float32] [--adapter PEFT_DIR]
 import Foundation
 import LLM
 import Tensor
@@ -26,7 +26,8 @@ let precision = arguments.firstIndex(of: "--precision").map { WeightPrecision(ra
     ?? .native
 Parallel.threadCount = threads
 
-let model = try LanguageModel(path: path, precision: precision).model
+let adapter = try arguments.firstIndex(of: "--adapter").map { try LoRAAdapter(folder: arguments[$0 + 1]) }
+let model = try LanguageModel(path: path, precision: precision, adapter: adapter).model
 /// The same arithmetic prompt as bench/decode_baseline.py, so both decode the same tokens.
 let prompt = (0..<promptTokens).map { ($0 * 7919) % 40000 + 100 }
 

@@ -17,7 +17,8 @@ struct ExportCommandTests {
 
     @Test("exports a bare adapter folder to a merged GGUF at --out that loads with the adapter's logits")
     func exportsGGUF() throws {
-        let folder = temporary("adapter"), out = temporary("model") + ".gguf"
+        let folder = temporary("adapter")
+        let out = temporary("model") + ".gguf"
         try FileManager.default.copyItem(atPath: Self.adapter, toPath: folder)
         defer {
             try? FileManager.default.removeItem(atPath: folder)
@@ -36,17 +37,23 @@ struct ExportCommandTests {
     func validates() throws {
         #expect(throws: (any Error).self) { try ExportCommand.parse(["run", "--to", "onnx"]) }
         #expect(throws: (any Error).self) { try ExportCommand.parse(["run", "--to", "gguf", "--type", "q4_0"]) }
-        #expect(throws: (any Error).self) { try ExportCommand.parse(["run", "--to", "gguf", "--checkpoint", "step-x"]) }
+        #expect(throws: (any Error).self) {
+            try ExportCommand.parse(["run", "--to", "gguf", "--checkpoint", "step-x"])
+        }
     }
 
     @Test("generate runs base + adapter, and an adapter for another model fails naming the module")
     func generateWithAdapter() throws {
-        try GenerateCommand.parse(["--model", Self.base, "--adapter", Self.adapter, "--prompt", "def", "--max-tokens", "2"])
-            .run()
+        try GenerateCommand.parse([
+            "--model", Self.base, "--adapter", Self.adapter, "--prompt", "def", "--max-tokens", "2",
+        ])
+        .run()
         let other = Self.fixtures + "/../Model/llama-tiny"
         do {
-            try GenerateCommand.parse(["--model", other, "--adapter", Self.adapter, "--prompt", "def", "--max-tokens", "1"])
-                .run()
+            try GenerateCommand.parse([
+                "--model", other, "--adapter", Self.adapter, "--prompt", "def", "--max-tokens", "1",
+            ])
+            .run()
             Issue.record("an adapter for another base was accepted")
         } catch {
             #expect(String(describing: error).contains("self_attn.k_proj"), "\(error)")

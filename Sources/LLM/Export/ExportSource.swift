@@ -61,13 +61,14 @@ public struct ExportSource: Sendable {
                 basePath = try Self.resolveBase("smollm2")
             } else {
                 throw ExportError(
-                    "\(folder): the adapter's base \(declared.map { "'\($0)'" } ?? "(none)") is not a local checkpoint; "
-                        + "pass --base PATH (a .gguf file or Hugging Face folder) or --base smollm2")
+                    "\(folder): the adapter's base \(declared.map { "'\($0)'" } ?? "(none)") is not a local "
+                        + "checkpoint; pass --base PATH (a .gguf file or Hugging Face folder) or --base smollm2")
             }
             baseModelID = declared.flatMap { manager.fileExists(atPath: $0) ? nil : $0 } ?? Self.knownID(basePath)
         } else {
             throw ExportError(
-                "\(folder): neither a training run (no training.json) nor a PEFT adapter folder (no adapter_config.json)")
+                "\(folder): neither a training run (no training.json) nor a PEFT adapter folder "
+                    + "(no adapter_config.json)")
         }
     }
 
@@ -103,8 +104,11 @@ public struct ExportSource: Sendable {
             guard checkpoint.hasPrefix("step-"), Int(checkpoint.dropFirst(5)) != nil else {
                 throw ExportError("--checkpoint must be best, last or step-N, got \(checkpoint)")
             }
-            candidates = ["/checkpoints/\(checkpoint)/adapter", "/checkpoints/\(checkpoint)", "/\(checkpoint)/adapter", "/\(checkpoint)"]
-                .map { run + $0 }
+            candidates = [
+                "/checkpoints/\(checkpoint)/adapter", "/checkpoints/\(checkpoint)", "/\(checkpoint)/adapter",
+                "/\(checkpoint)",
+            ]
+            .map { run + $0 }
         }
         if let found = candidates.first(where: { manager.fileExists(atPath: $0 + "/adapter_config.json") }) {
             return found

@@ -36,13 +36,9 @@ public enum HuggingFaceExport {
         _ = manager.fileExists(atPath: model.path, isDirectory: &isDirectory)
 
         let tensors = merged.model.weights.modelTensors()
-        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
-        for (i, tensor) in tensors.enumerated() {
-            progress(ExportProgress(step: tensor.name, completed: i, total: tensors.count + 1))
-            writer.add(.init(name: tensor.name, shape: tensor.shape, values: tensor.values()))
+        try SafeTensorsStreaming.write(tensors, to: folder + "/model.safetensors") { i, name in
+            progress(ExportProgress(step: name, completed: i, total: tensors.count + 1))
         }
-        progress(ExportProgress(step: "writing model.safetensors", completed: tensors.count, total: tensors.count + 1))
-        try writer.write(to: folder + "/model.safetensors")
         result.files.append("model.safetensors")
 
         if isDirectory.boolValue {
@@ -107,7 +103,8 @@ public enum HuggingFaceExport {
         case .frequencyFactors:
             throw ModelFileError(
                 .unsupportedType, file: file, location: "tensor rope_freqs.weight",
-                "per-frequency rope factors have no config.json form; export this model as GGUF, or from its Hugging Face folder")
+                "per-frequency rope factors have no config.json form; export this model as GGUF, "
+                    + "or from its Hugging Face folder")
         }
         return json
     }

@@ -51,7 +51,8 @@ public enum RunExport {
     }
 
     public static func run(_ parameters: Parameters, progress: (ExportProgress) -> Void = { _ in }) throws -> Outcome {
-        let source = try ExportSource(folder: parameters.source, checkpoint: parameters.checkpoint, base: parameters.base)
+        let source = try ExportSource(
+            folder: parameters.source, checkpoint: parameters.checkpoint, base: parameters.base)
         let out = parameters.out ?? defaultOutput(parameters, source: source)
         var notes: [String] = []
         switch parameters.format {
@@ -93,7 +94,8 @@ public enum RunExport {
             guard shape == [pair.outFeatures, pair.inFeatures] else {
                 throw LoRAAdapterError(
                     "adapter module \(path): update is \(pair.outFeatures)×\(pair.inFeatures) but the base weight in "
-                        + "\(basePath) is \(shape[0])×\(shape.count > 1 ? shape[1] : 1); was it trained for another model?")
+                        + "\(basePath) is \(shape[0])×\(shape.count > 1 ? shape[1] : 1); "
+                        + "was it trained for another model?")
             }
         }
     }

@@ -22,7 +22,8 @@ enum TokenizerJSONWriter {
         }
         guard let tokens = file["tokenizer.ggml.tokens"]?.strings, let merges = file["tokenizer.ggml.merges"]?.strings
         else {
-            throw ModelFileError(.invalidValue, file: name, location: "key tokenizer.ggml.tokens", "tokens or merges missing")
+            throw ModelFileError(
+                .invalidValue, file: name, location: "key tokenizer.ggml.tokens", "tokens or merges missing")
         }
         let types = file["tokenizer.ggml.token_type"]?.ints ?? []
         let preName = file["tokenizer.ggml.pre"]?.string ?? "default"
@@ -69,7 +70,9 @@ enum TokenizerJSONWriter {
                 ],
             ]
         }
-        var postProcessor: Any = ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true]
+        var postProcessor: Any = [
+            "type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true,
+        ]
         if file["tokenizer.ggml.add_bos_token"]?.bool == true, let bos = file["tokenizer.ggml.bos_token_id"]?.int,
             bos < tokens.count
         {
@@ -111,7 +114,9 @@ enum TokenizerJSONWriter {
             "add_bos_token": file["tokenizer.ggml.add_bos_token"]?.bool ?? false,
             "clean_up_tokenization_spaces": false,
         ]
-        if let pad = file["tokenizer.ggml.padding_token_id"]?.int, pad < tokens.count { json["pad_token"] = tokens[pad] }
+        if let pad = file["tokenizer.ggml.padding_token_id"]?.int, pad < tokens.count {
+            json["pad_token"] = tokens[pad]
+        }
         if let unknown = file["tokenizer.ggml.unknown_token_id"]?.int, unknown < tokens.count {
             json["unk_token"] = tokens[unknown]
         }

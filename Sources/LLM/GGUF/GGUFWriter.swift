@@ -111,7 +111,8 @@ public struct GGUFWriter {
             try handle.write(contentsOf: try header())
             for tensor in tensors {
                 try handle.write(contentsOf: tensor.data)
-                try handle.write(contentsOf: [UInt8](repeating: 0, count: padded(tensor.data.count) - tensor.data.count))
+                try handle.write(
+                    contentsOf: [UInt8](repeating: 0, count: padded(tensor.data.count) - tensor.data.count))
             }
             try handle.synchronize()
             _ = try? FileManager.default.removeItem(at: url)

@@ -57,7 +57,8 @@ extension TransformerWeights {
                     + "or model.layers.N.mlp.{gate,up,down}_proj)")
         }
         guard layer >= 0 && layer < layerCount else {
-            throw LoRAAdapterError("adapter module \(path): the base model has \(layerCount) layers (0..<\(layerCount))")
+            throw LoRAAdapterError(
+                "adapter module \(path): the base model has \(layerCount) layers (0..<\(layerCount))")
         }
         return (layer, target)
     }

@@ -20,9 +20,13 @@ public enum Quantize {
                 case .f32:
                     raw.copyMemory(from: UnsafeRawBufferPointer(x))
                 case .f16:
-                    for i in x.indices { raw.storeBytes(of: Float16(x[i]).bitPattern.littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+                    for i in x.indices {
+                        raw.storeBytes(of: Float16(x[i]).bitPattern.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+                    }
                 case .q8_0:
-                    for block in 0..<(x.count / 32) { q8_0Block(x.baseAddress! + block * 32, into: raw.baseAddress! + block * 34) }
+                    for block in 0..<(x.count / 32) {
+                        q8_0Block(x.baseAddress! + block * 32, into: raw.baseAddress! + block * 34)
+                    }
                 default:
                     break
                 }

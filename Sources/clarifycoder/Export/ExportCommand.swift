@@ -42,7 +42,9 @@ struct ExportCommand: ParsableCommand {
         guard GGUFExport.types[type] != nil else {
             throw ValidationError("--type must be f32, f16 or q8_0, got \(type)")
         }
-        guard ["best", "last"].contains(checkpoint) || (checkpoint.hasPrefix("step-") && Int(checkpoint.dropFirst(5)) != nil)
+        guard
+            ["best", "last"].contains(checkpoint)
+                || (checkpoint.hasPrefix("step-") && Int(checkpoint.dropFirst(5)) != nil)
         else {
             throw ValidationError("--checkpoint must be best, last or step-N, got \(checkpoint)")
         }

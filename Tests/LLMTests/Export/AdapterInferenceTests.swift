@@ -96,7 +96,8 @@ struct AdapterInferenceTests {
         }
         let layers = base.config.layerCount
         let outOfRange = error("model.layers.\(layers).self_attn.q_proj", in: d, out: d)
-        #expect(outOfRange.contains("model.layers.\(layers).self_attn.q_proj") && outOfRange.contains("\(layers) layers"))
+        #expect(
+            outOfRange.contains("model.layers.\(layers).self_attn.q_proj") && outOfRange.contains("\(layers) layers"))
         let shape = error("model.layers.0.self_attn.q_proj", in: d + 1, out: d)
         #expect(shape.contains("model.layers.0.self_attn.q_proj") && shape.contains("another model"))
         let name = error("model.layers.0.mlp.q_proj", in: d, out: d)

@@ -23,7 +23,9 @@ struct GGUFExportTests {
             let (model, file, path) = try Self.exported(adapted, type)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let rows = allLogits(model.model, ids)
-            for t in ids.indices { expectRelativelyClose(rows[t], expected[t], relative: tolerance, "\(type) pos \(t)") }
+            for t in ids.indices {
+                expectRelativelyClose(rows[t], expected[t], relative: tolerance, "\(type) pos \(t)")
+            }
             #expect(Sampler.argmax(rows.last!) == Sampler.argmax(expected.last!), "\(type) argmax")
             #expect(model.config == base.config.withFrequencyFactorsOf(model.config), "\(type) config")
             #expect(model.tokenizer.encode("x = [1, 2]  # ok") == base.tokenizer.encode("x = [1, 2]  # ok"))
@@ -53,7 +55,8 @@ struct GGUFExportTests {
     func fromSmolLM2() throws {
         let base = try SharedModels.smolLM2Native.get()
         let original = try GGUFFile(path: base.path)
-        let adapted = try base.applying(RandomAdapter.make(for: base.config, targets: [.v, .o], rank: 4, standardDeviation: 0.02))
+        let adapted = try base.applying(
+            RandomAdapter.make(for: base.config, targets: [.v, .o], rank: 4, standardDeviation: 0.02))
         let (model, file, path) = try Self.exported(adapted, .q8_0)
         defer { try? FileManager.default.removeItem(atPath: path) }
         for key in original.metadataKeys where !GGUFMetadataBuilder.dataKeys.contains(key) {
@@ -61,11 +64,13 @@ struct GGUFExportTests {
         }
         #expect(file["general.file_type"]?.int == 7)
         // Unadapted q/k tensors are the base's values in the base's (permuted) order, re-quantized.
-        let before = try original.dequantize("blk.3.attn_k.weight"), after = try file.dequantize("blk.3.attn_k.weight")
+        let before = try original.dequantize("blk.3.attn_k.weight")
+        let after = try file.dequantize("blk.3.attn_k.weight")
         let step = before.map(abs).max()! / 127
         #expect(maxDifference(before, after) <= step, "attn_k in GGUF row order")
         let ids = Array(base.tokenizer.encode("def fib(n):").prefix(3))
-        let expected = allLogits(adapted.model, ids).last!, got = allLogits(model.model, ids).last!
+        let expected = allLogits(adapted.model, ids).last!
+        let got = allLogits(model.model, ids).last!
         #expect(Sampler.argmax(got) == Sampler.argmax(expected))
         expectRelativelyClose(got, expected, relative: 5e-2, "Q8_0 logits")
         let result = try model.generate(prompt: try model.chatPrompt([.user("hi")]), parameters: .init(maxTokens: 2))
@@ -78,7 +83,9 @@ extension TransformerConfig {
     /// Llama 3.1 scaling as `rope_freqs.weight`, which is the same frequencies in another form.
     func withFrequencyFactorsOf(_ other: TransformerConfig) -> TransformerConfig {
         var copy = self
-        if case .llama3 = ropeScaling, case .frequencyFactors = other.ropeScaling { copy.ropeScaling = other.ropeScaling }
+        if case .llama3 = ropeScaling, case .frequencyFactors = other.ropeScaling {
+            copy.ropeScaling = other.ropeScaling
+        }
         return copy
     }
 }

@@ -38,7 +38,8 @@ struct GGUFWriterTests {
         var writer = GGUFWriter(alignment: 64)
         let values: [(String, GGUFValue)] = [
             ("u8", .uint8(200)), ("i8", .int8(-5)), ("u16", .uint16(60000)), ("i16", .int16(-300)),
-            ("u32", .uint32(4_000_000_000)), ("i32", .int32(-7)), ("u64", .uint64(1 << 40)), ("i64", .int64(-(1 << 40))),
+            ("u32", .uint32(4_000_000_000)), ("i32", .int32(-7)), ("u64", .uint64(1 << 40)),
+            ("i64", .int64(-(1 << 40))),
             ("f32", .float32(1.5)), ("f64", .float64(-2.25)), ("yes", .bool(true)), ("no", .bool(false)),
             ("text", .string("ünïcödé → {{ messages }}")), ("empty", .array(.string, [])),
             ("ints", .array(.int32, [.int32(1), .int32(-2)])),
@@ -70,7 +71,9 @@ struct GGUFWriterTests {
     func refusesBadInput() throws {
         var writer = GGUFWriter()
         #expect(throws: GGUFWriterError.self) { try writer.addTensor(name: "x", shape: [3], type: .f32, data: [0, 0]) }
-        #expect(throws: GGUFWriterError.self) { try writer.addTensor(name: "q", shape: [16], values: [Float](repeating: 0, count: 16), as: .q8_0) }
+        #expect(throws: GGUFWriterError.self) {
+            try writer.addTensor(name: "q", shape: [16], values: [Float](repeating: 0, count: 16), as: .q8_0)
+        }
         try writer.addTensor(name: "x", shape: [1], values: [1], as: .f32)
         #expect(throws: GGUFWriterError.self) { try writer.addTensor(name: "x", shape: [1], values: [1], as: .f32) }
         writer.set("bad", .array(.int32, [.string("no")]))

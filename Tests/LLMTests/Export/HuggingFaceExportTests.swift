@@ -13,7 +13,10 @@ struct HuggingFaceExportTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = try HuggingFaceExport.write(adapted, to: folder)
         #expect(result.missing.isEmpty)
-        #expect(Set(result.files).isSuperset(of: ["model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json"]))
+        #expect(
+            Set(result.files).isSuperset(of: [
+                "model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json",
+            ]))
         let model = try LanguageModel(path: folder)
         let ids = base.tokenizer.encode("return a + b")
         let expected = allLogits(adapted.model, ids)
@@ -27,11 +30,26 @@ struct HuggingFaceExportTests {
         #expect(readme.contains("r=4"))
     }
 
+    @Test("the streamed model.safetensors is byte for byte what the in-memory writer produces")
+    func streamedSafeTensors() throws {
+        let tensors = [
+            ModelTensor(name: "b.weight", shape: [2, 3], values: { [1, 2, 3, 4, 5, -6] }),
+            ModelTensor(name: "a.bias", shape: [3], values: { [0.5, 0, -1e-8] }),
+        ]
+        var writer = SafeTensorsWriter(metadata: ["format": "pt"])
+        for t in tensors { writer.add(.init(name: t.name, shape: t.shape, values: t.values())) }
+        let path = temporaryPath("stream") + ".safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafeTensorsStreaming.write(tensors, to: path)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == writer.encoded())
+    }
+
     @Test("from a GGUF base: config.json, tokenizer.json and tokenizer_config.json are written from its metadata")
     func fromGGUF() throws {
         // A GGUF made by our exporter from the PEFT fixture's base (plain rope, llama architecture).
         let hfBase = try LanguageModel(path: Fixtures.path("Export/peft-base"))
-        let gguf = temporaryPath("base") + ".gguf", folder = temporaryPath("hf")
+        let gguf = temporaryPath("base") + ".gguf"
+        let folder = temporaryPath("hf")
         defer {
             try? FileManager.default.removeItem(atPath: gguf)
             try? FileManager.default.removeItem(atPath: folder)
@@ -59,7 +77,8 @@ struct HuggingFaceExportTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try TokenizerJSONWriter.tokenizerJSON(gguf: file).write(to: URL(fileURLWithPath: folder + "/tokenizer.json"))
-        try HuggingFaceExport.writeJSON(try TokenizerJSONWriter.tokenizerConfig(gguf: file), to: folder + "/tokenizer_config.json")
+        try HuggingFaceExport.writeJSON(
+            try TokenizerJSONWriter.tokenizerConfig(gguf: file), to: folder + "/tokenizer_config.json")
         let rebuilt = try Tokenizer(huggingFaceFolder: folder)
         let original = try Tokenizer(gguf: file)
         let corpus = try Fixtures.json([String].self, "Tokenizer/corpus.json")

@@ -53,7 +53,8 @@ struct PEFTEquivalenceTests {
         let fixture = try Self.fixture()
         let adapted = try LanguageModel(
             path: Fixtures.path("Export/peft-base"), adapter: LoRAAdapter(folder: Fixtures.path("Export/peft-adapter")))
-        let gguf = temporaryPath("peft") + ".gguf", folder = temporaryPath("peft-hf")
+        let gguf = temporaryPath("peft") + ".gguf"
+        let folder = temporaryPath("peft-hf")
         defer {
             try? FileManager.default.removeItem(atPath: gguf)
             try? FileManager.default.removeItem(atPath: folder)
@@ -67,12 +68,15 @@ struct PEFTEquivalenceTests {
     @Test("PEFT variants this engine would run wrongly (DoRA, per-module ranks, trained biases) are refused by field")
     func refusesVariants() throws {
         let source = Fixtures.path("Export/peft-adapter-rslora")
-        for (field, value) in [("use_dora", true as Any), ("rank_pattern", ["q_proj": 8] as Any), ("bias", "all" as Any)] {
+        for (field, value) in [
+            ("use_dora", true as Any), ("rank_pattern", ["q_proj": 8] as Any), ("bias", "all" as Any),
+        ] {
             let folder = temporaryPath("variant")
             try FileManager.default.copyItem(atPath: source, toPath: folder)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let path = folder + "/adapter_config.json"
-            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            var json =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
             json[field] = value
             try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
             do {

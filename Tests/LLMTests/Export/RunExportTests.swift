@@ -14,7 +14,8 @@ struct RunExportTests {
         try adapter.write(to: run + "/adapter")
         try RandomAdapter.make(for: base.config, seed: 12).write(to: run + "/adapter-last")
         let training: [String: Any] = [
-            "model": Fixtures.path("Export/peft-base"), "base_model_id": "org/tiny-llama", "full_fine_tune": fullFineTune,
+            "model": Fixtures.path("Export/peft-base"), "base_model_id": "org/tiny-llama",
+            "full_fine_tune": fullFineTune,
             "lora": ["r": 4, "alpha": 8],
         ]
         try JSONSerialization.data(withJSONObject: training).write(to: URL(fileURLWithPath: run + "/training.json"))
