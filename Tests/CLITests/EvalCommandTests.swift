@@ -68,5 +68,20 @@ struct EvalCommandTests {
         #expect(throws: (any Error).self) {
             try EvalCommand.parse(["--benchmark", "humaneval", "--evaluator", "gpt", "--out", "x"])
         }
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--model", "reference", "--adapter", "a", "--out", "x"])
+        }
+    }
+
+    @Test("an adapter folder that does not exist is named in the error before any model runs")
+    func missingAdapter() async throws {
+        let missing = scratch("no-adapter")
+        await #expect {
+            try await EvalCommand.parse([
+                "--benchmark", "humaneval", "--adapter", missing, "--limit", "1", "--out", scratch("adapter-run"),
+            ]).run()
+        } throws: { error in
+            "\(error)".contains(missing)
+        }
     }
 }

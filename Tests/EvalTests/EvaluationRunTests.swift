@@ -107,4 +107,23 @@ struct EvaluationRunTests {
         #expect(result.breakdown.modified.goodQuestionRate == nil)
         #expect(result.breakdown.modified.passAt1 == 0 && result.statusCounts[.noCode] == model.requests.count)
     }
+
+    @Test("n samples per prompt give unbiased pass@k, each sample seeded on its own")
+    func samples() async throws {
+        let problems = Array(try EvalRunSupport.humanEvalCommSample().prefix(2))
+        // Sample 0 writes the solution, the others do not: pass@1 = 1/3 per problem.
+        let model = ScriptedChatModel { request, _ in
+            let solution = EvalRunSupport.solution(for: request.messages[0].content, in: problems)!
+            return .text(EvalRunSupport.fenced(request.seed == 0 ? solution : "def nothing():\n    pass"))
+        }
+        let result = try await EvalRunSupport.run(
+            problems, mode: .humaneval, model: model, store: EvalRunSupport.scratchStore("samples"), samples: 3,
+            temperature: 0.8)
+        let original = result.breakdown.original
+        #expect(original.items == 2)
+        #expect(abs((original.passAtK[1] ?? -1) - 1.0 / 3) < 1e-9)
+        #expect(original.passAtK[10] == nil)
+        #expect(Set(model.requests.compactMap(\.seed)) == [0, 1, 2])
+        #expect(model.requests.allSatisfy { $0.temperature == 0.8 })
+    }
 }

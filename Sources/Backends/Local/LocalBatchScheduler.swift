@@ -36,9 +36,13 @@ actor LocalBatchScheduler {
     }
 
     private func drain(engine: LanguageModel) async {
-        // Let requests sent together (a batch helper starting its tasks) arrive before the first batch.
-        await Task.yield()
         while !waiting.isEmpty {
+            // Requests sent together (a batch helper starting its tasks, or refilling its slots as a
+            // batch ends) arrive over a few milliseconds: wait that long for a fuller batch, which
+            // costs nothing next to a generation.
+            if waiting.count < maxBatch, waiting[0].job.batchable {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
             let batch = takeBatch()
             let prompts = batch.flatMap(\.job.prompts)
             let parameters = batch[0].job.parameters

@@ -117,7 +117,8 @@ extension RunStore {
             let first = samples[0]
             return ItemOutcome(
                 problemID: first.problemID, category: first.category,
-                firstResponse: first.strictVerdict ?? .neither, firstResponsePaper: first.paperVerdict ?? .question,
+                // A sample whose model call failed has no first response: it counts as no question.
+                firstResponse: first.strictVerdict ?? .neither, firstResponsePaper: first.paperVerdict ?? .neither,
                 // Grades rate questions about a modification; on an original prompt there is none.
                 firstResponseLLM: first.llmVerdict, questionGrade: first.category == .original ? nil : first.grade,
                 executions: samples.compactMap { $0.id.flatMap { executions[$0] } })

@@ -41,6 +41,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "With openai: models: the environment variable holding the API key.")
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
+    @Option(help: "Local models: a LoRA adapter folder (PEFT format, as `train` writes) run on top of the base weights.")
+    var adapter: String?
+
     @Option(help: "heuristic (offline, approximate grades) or openai:NAME (also classifies first responses).")
     var evaluator: String = "heuristic"
 
@@ -105,6 +108,9 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("--evaluator must be heuristic or openai:NAME, got '\(evaluator)'")
         }
         if model.hasPrefix("openai:"), model.count == 7 { throw ValidationError("--model openai: needs a NAME") }
+        if adapter != nil, model == "reference" || model.hasPrefix("openai:") {
+            throw ValidationError("--adapter needs a local model (smollm2, a .gguf file or a Hugging Face folder)")
+        }
     }
 
     var storePath: String { (out as NSString).appendingPathComponent("run.sqlite") }
@@ -127,7 +133,7 @@ struct EvalCommand: AsyncParsableCommand {
             mode: noClarification ? .noClarification : (benchmark == "humaneval" ? .humaneval : .humanevalcomm),
             includeOriginals: !noOriginals, limit: limit, samples: samples, seed: seed, temperature: temperature,
             topP: topP, maxTokens: maxTokens, storePath: storePath, resume: resume,
-            runName: (out as NSString).lastPathComponent, adapter: nil, maxConcurrentRequests: concurrency)
+            runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency)
         let bar = LockedProgressLine()
         let result: EvaluationResult
         do {

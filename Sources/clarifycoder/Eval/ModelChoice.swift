@@ -60,8 +60,16 @@ struct ModelChoice {
             }
             template = named
         }
-        let engine = try LanguageModel(path: path)
-        let identity = command.model == "smollm2" ? "smollm2-135m-instruct-q4_1" : "local:" + path
+        // The adapter is part of the model's identity: runs and their replayed calls must not mix
+        // a tuned model with its base.
+        let adapter = try command.adapter.map { try LoRAAdapter(folder: $0) }
+        let engine = try LanguageModel(path: path, adapter: adapter)
+        let base = command.model == "smollm2" ? "smollm2-135m-instruct-q4_1" : "local:" + path
+        // Named by content (PEFT's weights file), so a resume from another directory still matches.
+        let identity = try command.adapter.map { folder in
+            let digest = try FileHash.sha256(path: folder + "/adapter_model.safetensors")
+            return base + "+adapter:" + (folder as NSString).lastPathComponent + "@" + digest.prefix(12)
+        } ?? base
         return LocalChatModel(
             engine: engine, identity: identity, template: template, maxBatch: command.concurrency,
             threads: command.threads)
