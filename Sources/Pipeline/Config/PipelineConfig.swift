@@ -57,16 +57,16 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var loraTargets = ["q", "k", "v", "o"]
         public var learningRate = 2e-4
         /// Optimizer steps; when nil, `epochs` passes over the training set.
-        public var steps: Int? = 240
+        public var steps: Int? = 80
         public var epochs: Int?
         public var batchSize = 4
         public var gradAccum = 1
         public var maxLength = 512
-        public var warmup = 10
+        public var warmup = 8
         /// `cosine` or `linear`.
         public var schedule = "cosine"
         /// Validation every this many steps (0: only at the end).
-        public var validationEvery = 60
+        public var validationEvery = 40
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }
@@ -81,12 +81,12 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var baseURL = "https://api.openai.com/v1"
         public var apiKeyEnv = "OPENAI_API_KEY"
         /// HumanEval problems evaluated on their original prompts (nil: all 164).
-        public var humanevalLimit: Int? = 82
+        public var humanevalLimit: Int? = 40
         /// Problems of the clarification benchmark evaluated, each with all its modified prompts (nil: all).
-        public var humanevalcommLimit: Int? = 120
+        public var humanevalcommLimit: Int? = 16
         public var samples = 1
         public var temperature = 0.0
-        public var maxTokens = 320
+        public var maxTokens = 256
         /// Worker threads of the local model (nil: all cores).
         public var threads: Int?
     }
@@ -109,12 +109,11 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         config.synthesis.perProblem = 2
         config.train.steps = 16
         config.train.batchSize = 2
-        config.train.maxLength = 384
         config.train.warmup = 2
         config.train.validationEvery = 0
-        config.eval.humanevalLimit = 6
-        config.eval.humanevalcommLimit = 3
-        config.eval.maxTokens = 160
+        config.eval.humanevalLimit = 4
+        config.eval.humanevalcommLimit = 2
+        config.eval.maxTokens = 128
         config.report.examples = 3
         return config
     }

@@ -56,8 +56,10 @@ struct ChartTests {
         let validation = [100.0, 200, 300, 400, 500].map { ChartPoint(x: $0, y: 2.0 - $0 / 1000) }
         let chart = LineChart(
             id: "loss", title: "Training loss",
-            series: [LineChart.Series(name: "train loss", points: train),
-                LineChart.Series(name: "validation loss", points: validation)],
+            series: [
+                LineChart.Series(name: "train loss", points: train),
+                LineChart.Series(name: "validation loss", points: validation),
+            ],
             logScale: true)
         let svg = chart.svg()
         #expect(ReportFixtures.parseXML(svg).error == nil)
@@ -72,8 +74,14 @@ struct ChartTests {
     func logAxisEdges() {
         let chart = LineChart(
             id: "l", title: "t",
-            series: [LineChart.Series(name: "loss", points: [ChartPoint(x: 1, y: 0), ChartPoint(x: 2, y: 1),
-                ChartPoint(x: 3, y: .nan), ChartPoint(x: 4, y: 0.5)])],
+            series: [
+                LineChart.Series(
+                    name: "loss",
+                    points: [
+                        ChartPoint(x: 1, y: 0), ChartPoint(x: 2, y: 1),
+                        ChartPoint(x: 3, y: .nan), ChartPoint(x: 4, y: 0.5),
+                    ])
+            ],
             logScale: true)
         let svg = chart.svg()
         #expect(ReportFixtures.parseXML(svg).error == nil)

@@ -93,7 +93,8 @@ struct ReportDocumentTests {
         report.settings = [ReportSetting("lora.rank", "16"), ReportSetting("mixture", "40:60")]
         report.runs[1].examples = [
             ReportExample(
-                problemID: "HumanEval/3", category: .incomplete1, prompt: "def below_zero(ops):\n", response:
+                problemID: "HumanEval/3", category: .incomplete1, prompt: "def below_zero(ops):\n",
+                response:
                     "Should the balance start at zero?", grade: 3, answer: "Yes, it starts at zero.", passed: true)
         ]
         let markdown = MarkdownReportRenderer.render(report)

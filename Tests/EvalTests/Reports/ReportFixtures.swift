@@ -72,8 +72,10 @@ enum ReportFixtures {
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = delegate
         let ok = parser.parse()
-        return (ok ? nil : "\(parser.parserError.map { "\($0)" } ?? "unknown") at line \(parser.lineNumber)",
-            delegate.elements)
+        return (
+            ok ? nil : "\(parser.parserError.map { "\($0)" } ?? "unknown") at line \(parser.lineNumber)",
+            delegate.elements
+        )
     }
 
     /// Occurrences of `needle` in `text`.

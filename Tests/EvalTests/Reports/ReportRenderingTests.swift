@@ -39,6 +39,9 @@ struct ReportRenderingTests {
     @Test("the per-category table has a row for every category with data and none for the others")
     func markdownPerCategory() {
         let markdown = MarkdownReportRenderer.render(ReportFixtures.baseVsTuned)
+        #expect(
+            markdown.contains(
+                "| Category | Items | Communication · base | Communication · tuned | Good questions · base |"))
         #expect(markdown.contains("| original | 2 | 0.0% | 50.0% | — | — | 50.0% | 50.0% | 50.0% | 50.0% |"))
         #expect(markdown.contains("| 1a (ambiguous) | 2 | 50.0% | 100.0% | 50.0% | 100.0% |"))
         #expect(markdown.contains("| 1p (incomplete) | 2 | 0.0% | 50.0% | 0.0% | 0.0% |"))
@@ -66,9 +69,11 @@ struct ReportRenderingTests {
 
         let graded = EvaluationReport(
             title: "t",
-            runs: [ReportFixtures.run(
-                "judge", ReportFixtures.tunedOutcomes, evaluator: .llm(model: "gpt-4o"),
-                benchmark: ReportBenchmark(name: "HumanEvalComm"))])
+            runs: [
+                ReportFixtures.run(
+                    "judge", ReportFixtures.tunedOutcomes, evaluator: .llm(model: "gpt-4o"),
+                    benchmark: ReportBenchmark(name: "HumanEvalComm"))
+            ])
         let plain = MarkdownReportRenderer.render(graded)
         #expect(!plain.contains("Approximate") && !plain.contains("Offline benchmark"))
         #expect(plain.contains("| Good Question Rate (LLM-graded) | 50.0% |"))
@@ -78,13 +83,16 @@ struct ReportRenderingTests {
     func mixedEvaluators() {
         let report = EvaluationReport(
             title: "t",
-            runs: [ReportFixtures.run("base", ReportFixtures.baseOutcomes),
-                ReportFixtures.run("tuned", ReportFixtures.tunedOutcomes, evaluator: .llm(model: "judge"))])
+            runs: [
+                ReportFixtures.run("base", ReportFixtures.baseOutcomes),
+                ReportFixtures.run("tuned", ReportFixtures.tunedOutcomes, evaluator: .llm(model: "judge")),
+            ])
         let markdown = MarkdownReportRenderer.render(report)
         #expect(markdown.contains("| Metric | base (heuristic, approx.) | tuned | Δ tuned − base |"))
         #expect(markdown.contains("| Good Question Rate | 25.0% | 50.0% | not comparable |"))
         #expect(markdown.contains("| Communication Rate (strict detector) | 25.0% | 75.0% | +50.0 pts |"))
         #expect(markdown.contains("graded by different evaluators"))
+        #expect(markdown.contains("| Good questions · base (heuristic, approx.) | Good questions · tuned |"))
     }
 
     @Test("the HTML page is self-contained, parses as XML, and has a bar per run for every category with data")
@@ -135,8 +143,10 @@ struct ReportRenderingTests {
     func deterministic() throws {
         let shuffled = EvaluationReport(
             title: "Base vs tuned",
-            runs: [ReportFixtures.run("base", ReportFixtures.baseOutcomes.reversed()),
-                ReportFixtures.run("tuned", ReportFixtures.tunedOutcomes.shuffled())])
+            runs: [
+                ReportFixtures.run("base", ReportFixtures.baseOutcomes.reversed()),
+                ReportFixtures.run("tuned", ReportFixtures.tunedOutcomes.shuffled()),
+            ])
         let report = ReportFixtures.baseVsTuned
         #expect(HTMLReportRenderer.render(report) == HTMLReportRenderer.render(shuffled))
         #expect(MarkdownReportRenderer.render(report) == MarkdownReportRenderer.render(shuffled))
@@ -149,7 +159,8 @@ struct ReportRenderingTests {
         let partial = ReportFixtures.run("partial", Array(ReportFixtures.tunedOutcomes.prefix(2)))
         for report in [
             EvaluationReport(title: "empty", runs: [empty]),
-            EvaluationReport(title: "partial", runs: [ReportFixtures.run("base", ReportFixtures.baseOutcomes), partial]),
+            EvaluationReport(
+                title: "partial", runs: [ReportFixtures.run("base", ReportFixtures.baseOutcomes), partial]),
             EvaluationReport(title: "nothing", runs: []),
         ] {
             let html = HTMLReportRenderer.render(report)
@@ -164,8 +175,10 @@ struct ReportRenderingTests {
             EvaluationReport(title: "p", runs: [ReportFixtures.run("base", ReportFixtures.baseOutcomes), partial]))
         #expect(partialMarkdown.contains("| 1p (incomplete) | 2 / 0 | 0.0% | — |"))
         #expect(partialMarkdown.contains("| Over-asking on original prompts | 0.0% | — | — |"))
-        let json = try JSONSerialization.jsonObject(with: JSONReportRenderer.render(
-            EvaluationReport(title: "empty", runs: [empty]))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: JSONReportRenderer.render(
+                    EvaluationReport(title: "empty", runs: [empty]))) as! [String: Any]
         let metrics = (json["runs"] as! [[String: Any]])[0]["metrics"] as! [String: Any]
         #expect((metrics["modified"] as! [String: Any])["pass_at_1"] is NSNull, "undefined is null, not absent")
     }

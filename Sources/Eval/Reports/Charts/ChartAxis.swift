@@ -65,7 +65,9 @@ enum ChartAxis {
     static func tickLabel(_ value: Double, ticks: [Double]) -> String {
         var decimals = 0
         while decimals < 6
-            && ticks.contains(where: { abs($0 * pow(10, Double(decimals)) - ($0 * pow(10, Double(decimals))).rounded()) > 1e-6 })
+            && ticks.contains(where: {
+                abs($0 * pow(10, Double(decimals)) - ($0 * pow(10, Double(decimals))).rounded()) > 1e-6
+            })
         {
             decimals += 1
         }

@@ -70,14 +70,17 @@ enum ChartStyle {
             let color = self.color(index)
             switch marker {
             case .square:
-                svg += "<rect x=\"\(Markup.number(cursorX))\" y=\"\(Markup.number(cursorY - 9))\" width=\"12\" "
+                svg +=
+                    "<rect x=\"\(Markup.number(cursorX))\" y=\"\(Markup.number(cursorY - 9))\" width=\"12\" "
                     + "height=\"12\" fill=\"\(color)\"/>"
             case .line:
-                svg += "<line x1=\"\(Markup.number(cursorX))\" y1=\"\(Markup.number(cursorY - 3))\" "
+                svg +=
+                    "<line x1=\"\(Markup.number(cursorX))\" y1=\"\(Markup.number(cursorY - 3))\" "
                     + "x2=\"\(Markup.number(cursorX + 12))\" y2=\"\(Markup.number(cursorY - 3))\" stroke=\"\(color)\" "
                     + "stroke-width=\"3\"/>"
             }
-            svg += "<text x=\"\(Markup.number(cursorX + 18))\" y=\"\(Markup.number(cursorY + 1))\">"
+            svg +=
+                "<text x=\"\(Markup.number(cursorX + 18))\" y=\"\(Markup.number(cursorY + 1))\">"
                 + "\(Markup.escape(name))</text>\n"
             cursorX += itemWidth
         }

@@ -66,47 +66,58 @@ public struct GroupedBarChart: Sendable, Hashable {
         let baseline = plotTop + plotHeight
 
         let top = axisMaximum()
-        let ticks = format == .percent
+        let ticks =
+            format == .percent
             ? stride(from: 0.0, through: top + 1e-9, by: top / 5).map { ChartAxis.clean($0) }
             : ChartAxis.linearTicks(low: 0, high: top)
         let axisTop = ticks.last ?? top
         func y(_ value: Double) -> Double { baseline - min(max(value, 0), axisTop) / axisTop * plotHeight }
 
         var svg = ChartStyle.open(id: id, width: width, height: height, title: title, description: summary)
-        svg += "<text x=\"\(Markup.number(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
+        svg +=
+            "<text x=\"\(Markup.number(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
             + "\(Markup.escape(title))</text>\n"
         svg += legendSVG
         svg += "<g class=\"axis\" font-size=\"10\" fill=\"\(ChartStyle.axisColor)\">\n"
         for tick in ticks {
             let tickY = Markup.number(y(tick))
-            let text = format == .percent
+            let text =
+                format == .percent
                 ? ReportFormat.fixed(tick * 100, decimals: 0) + "%" : ChartAxis.tickLabel(tick, ticks: ticks)
-            svg += "<line x1=\"\(Markup.number(left))\" y1=\"\(tickY)\" x2=\"\(Markup.number(left + plotWidth))\" "
+            svg +=
+                "<line x1=\"\(Markup.number(left))\" y1=\"\(tickY)\" x2=\"\(Markup.number(left + plotWidth))\" "
                 + "y2=\"\(tickY)\" stroke=\"\(ChartStyle.gridColor)\"/>"
-            svg += "<text x=\"\(Markup.number(left - 6))\" y=\"\(tickY)\" text-anchor=\"end\" "
+            svg +=
+                "<text x=\"\(Markup.number(left - 6))\" y=\"\(tickY)\" text-anchor=\"end\" "
                 + "dominant-baseline=\"middle\">\(Markup.escape(text))</text>\n"
         }
-        svg += "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(baseline))\" "
+        svg +=
+            "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(baseline))\" "
             + "x2=\"\(Markup.number(left + plotWidth))\" y2=\"\(Markup.number(baseline))\" "
             + "stroke=\"\(ChartStyle.axisColor)\"/>\n</g>\n"
 
         for (seriesIndex, item) in series.enumerated() {
-            svg += "<g class=\"series\" data-series=\"\(Markup.escape(item.name))\" fill=\"\(ChartStyle.color(seriesIndex))\">\n"
+            let color = ChartStyle.color(seriesIndex)
+            svg += "<g class=\"series\" data-series=\"\(Markup.escape(item.name))\" fill=\"\(color)\">\n"
             for categoryIndex in categories.indices {
                 let x = left + groupGap / 2 + Double(categoryIndex) * groupWidth + Double(seriesIndex) * (barWidth + 2)
                 let centre = Markup.number(x + barWidth / 2)
                 let name = "\(item.name) · \(categories[categoryIndex]): "
                 guard let value = item.values[safe: categoryIndex] ?? nil, value.isFinite else {
-                    svg += "<text class=\"missing\" x=\"\(centre)\" y=\"\(Markup.number(baseline - 4))\" "
+                    svg +=
+                        "<text class=\"missing\" x=\"\(centre)\" y=\"\(Markup.number(baseline - 4))\" "
                         + "text-anchor=\"middle\" font-size=\"\(Markup.number(valueFont))\" "
-                        + "fill=\"\(ChartStyle.mutedColor)\"><title>\(Markup.escape(name + "no data"))</title>n/a</text>\n"
+                        + "fill=\"\(ChartStyle.mutedColor)\"><title>\(Markup.escape(name + "no data"))</title>"
+                        + "n/a</text>\n"
                     continue
                 }
                 let barTop = y(value)
-                svg += "<rect class=\"bar\" x=\"\(Markup.number(x))\" y=\"\(Markup.number(barTop))\" "
+                svg +=
+                    "<rect class=\"bar\" x=\"\(Markup.number(x))\" y=\"\(Markup.number(barTop))\" "
                     + "width=\"\(Markup.number(barWidth))\" height=\"\(Markup.number(baseline - barTop))\">"
                     + "<title>\(Markup.escape(name + label(value)))</title></rect>"
-                svg += "<text class=\"value\" x=\"\(centre)\" y=\"\(Markup.number(barTop - 3))\" text-anchor=\"middle\" "
+                svg +=
+                    "<text class=\"value\" x=\"\(centre)\" y=\"\(Markup.number(barTop - 3))\" text-anchor=\"middle\" "
                     + "font-size=\"\(Markup.number(valueFont))\" fill=\"\(ChartStyle.textColor)\">"
                     + "\(Markup.escape(label(value)))</text>\n"
             }
@@ -118,7 +129,8 @@ public struct GroupedBarChart: Sendable, Hashable {
             let centre = left + Double(index) * groupWidth + groupWidth / 2
             svg += "<text x=\"\(Markup.number(centre))\" y=\"\(Markup.number(baseline + 16))\">"
             for (lineIndex, line) in lines.enumerated() {
-                svg += "<tspan x=\"\(Markup.number(centre))\" dy=\"\(lineIndex == 0 ? "0" : "13")\">"
+                svg +=
+                    "<tspan x=\"\(Markup.number(centre))\" dy=\"\(lineIndex == 0 ? "0" : "13")\">"
                     + "\(Markup.escape(line))</tspan>"
             }
             svg += "</text>\n"

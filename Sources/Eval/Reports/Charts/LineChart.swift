@@ -86,25 +86,30 @@ public struct LineChart: Sendable, Hashable {
         let height = baseline + 48
 
         var svg = ChartStyle.open(id: id, width: width, height: height, title: title, description: summary)
-        svg += "<text x=\"\(Markup.number(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
+        svg +=
+            "<text x=\"\(Markup.number(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
             + "\(Markup.escape(title))</text>\n"
         svg += legendSVG
         let points = series.flatMap { $0.points.filter(drawable) }
         guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
             let minY = points.map(\.y).min(), let maxY = points.map(\.y).max()
         else {
-            svg += "<text class=\"empty\" x=\"\(Markup.number(left + plotWidth / 2))\" "
+            svg +=
+                "<text class=\"empty\" x=\"\(Markup.number(left + plotWidth / 2))\" "
                 + "y=\"\(Markup.number(plotTop + plotHeight / 2))\" text-anchor=\"middle\" "
                 + "fill=\"\(ChartStyle.mutedColor)\">No data</text>\n</svg>\n"
             return svg
         }
         let xTicks = ChartAxis.linearTicks(low: minX, high: maxX, count: 6)
         let yTicks = logScale ? ChartAxis.logTicks(low: minY, high: maxY) : ChartAxis.linearTicks(low: minY, high: maxY)
-        let xLow = xTicks.first!, xHigh = xTicks.last!
-        let yLow = yTicks.first!, yHigh = yTicks.last!
+        let xLow = xTicks.first!
+        let xHigh = xTicks.last!
+        let yLow = yTicks.first!
+        let yHigh = yTicks.last!
         func px(_ x: Double) -> Double { left + (x - xLow) / max(xHigh - xLow, 1e-12) * plotWidth }
         func py(_ y: Double) -> Double {
-            let fraction = logScale
+            let fraction =
+                logScale
                 ? (log10(y) - log10(yLow)) / max(log10(yHigh) - log10(yLow), 1e-12)
                 : (y - yLow) / max(yHigh - yLow, 1e-12)
             return baseline - fraction * plotHeight
@@ -113,26 +118,32 @@ public struct LineChart: Sendable, Hashable {
         svg += "<g class=\"axis\" font-size=\"10\" fill=\"\(ChartStyle.axisColor)\">\n"
         for tick in yTicks {
             let y = Markup.number(py(tick))
-            svg += "<line x1=\"\(Markup.number(left))\" y1=\"\(y)\" x2=\"\(Markup.number(left + plotWidth))\" "
+            svg +=
+                "<line x1=\"\(Markup.number(left))\" y1=\"\(y)\" x2=\"\(Markup.number(left + plotWidth))\" "
                 + "y2=\"\(y)\" stroke=\"\(ChartStyle.gridColor)\"/><text x=\"\(Markup.number(left - 6))\" y=\"\(y)\" "
                 + "text-anchor=\"end\" dominant-baseline=\"middle\">"
                 + "\(Markup.escape(ChartAxis.tickLabel(tick, ticks: yTicks)))</text>\n"
         }
         for tick in xTicks {
             let x = Markup.number(px(tick))
-            svg += "<line x1=\"\(x)\" y1=\"\(Markup.number(baseline))\" x2=\"\(x)\" "
+            svg +=
+                "<line x1=\"\(x)\" y1=\"\(Markup.number(baseline))\" x2=\"\(x)\" "
                 + "y2=\"\(Markup.number(baseline + 4))\" stroke=\"\(ChartStyle.axisColor)\"/><text x=\"\(x)\" "
                 + "y=\"\(Markup.number(baseline + 16))\" text-anchor=\"middle\">"
                 + "\(Markup.escape(ChartAxis.tickLabel(tick, ticks: xTicks)))</text>\n"
         }
-        svg += "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(baseline))\" "
-            + "x2=\"\(Markup.number(left + plotWidth))\" y2=\"\(Markup.number(baseline))\" stroke=\"\(ChartStyle.axisColor)\"/>"
+        svg +=
+            "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(baseline))\" "
+            + "x2=\"\(Markup.number(left + plotWidth))\" y2=\"\(Markup.number(baseline))\" "
+            + "stroke=\"\(ChartStyle.axisColor)\"/>"
             + "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(plotTop))\" x2=\"\(Markup.number(left))\" "
             + "y2=\"\(Markup.number(baseline))\" stroke=\"\(ChartStyle.axisColor)\"/>\n"
-        svg += "<text x=\"\(Markup.number(left + plotWidth / 2))\" y=\"\(Markup.number(baseline + 36))\" "
+        svg +=
+            "<text x=\"\(Markup.number(left + plotWidth / 2))\" y=\"\(Markup.number(baseline + 36))\" "
             + "text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(xLabel))</text>\n"
         let yAxisLabel = logScale ? yLabel + " (log scale)" : yLabel
-        svg += "<text transform=\"translate(14 \(Markup.number(plotTop + plotHeight / 2))) rotate(-90)\" "
+        svg +=
+            "<text transform=\"translate(14 \(Markup.number(plotTop + plotHeight / 2))) rotate(-90)\" "
             + "text-anchor=\"middle\" font-size=\"12\">\(Markup.escape(yAxisLabel))</text>\n</g>\n"
 
         for (index, item) in series.enumerated() {
@@ -141,13 +152,15 @@ public struct LineChart: Sendable, Hashable {
             svg += "<g class=\"series\" data-series=\"\(Markup.escape(item.name))\">\n"
             if drawn.count > 1 {
                 let path = drawn.map { "\(Markup.number(px($0.x))),\(Markup.number(py($0.y)))" }
-                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\""
+                svg +=
+                    "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\""
                     + path.joined(separator: " ") + "\"><title>\(Markup.escape(item.name))</title></polyline>\n"
             }
             if drawn.count <= markerLimit {
                 for point in drawn {
                     let tip = "\(item.name) at \(xLabel) \(ReportFormat.fixed(point.x, decimals: 0)): \(value(point.y))"
-                    svg += "<circle cx=\"\(Markup.number(px(point.x)))\" cy=\"\(Markup.number(py(point.y)))\" r=\"3\" "
+                    svg +=
+                        "<circle cx=\"\(Markup.number(px(point.x)))\" cy=\"\(Markup.number(py(point.y)))\" r=\"3\" "
                         + "fill=\"\(color)\"><title>\(Markup.escape(tip))</title></circle>\n"
                 }
             }

@@ -65,7 +65,8 @@ public struct EvaluationReport: Sendable, Hashable {
             for run in runs.dropFirst() {
                 if run.benchmark != baseline.benchmark {
                     caveats.append(
-                        "\(run.name) and \(baseline.name) ran on different benchmarks; their differences are not shown.")
+                        "\(run.name) and \(baseline.name) ran on different benchmarks; their differences are not shown."
+                    )
                 } else if run.evaluator.gradeKind != baseline.evaluator.gradeKind {
                     caveats.append(
                         "\(run.name) and \(baseline.name) were graded by different evaluators "
@@ -109,7 +110,7 @@ public struct ReportRun: Sendable, Hashable {
     public var adapter: String?
     public var benchmark: ReportBenchmark
     public var evaluator: ReportEvaluator
-    public var seed: UInt64?
+    public var seed: Int?
     /// Samples per prompt (n of pass@k).
     public var samples: Int
     /// Further settings of the run (temperature, max tokens, limit…), in order.
@@ -120,7 +121,7 @@ public struct ReportRun: Sendable, Hashable {
 
     public init(
         name: String, model: String, adapter: String? = nil, benchmark: ReportBenchmark, evaluator: ReportEvaluator,
-        seed: UInt64? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
+        seed: Int? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
         examples: [ReportExample] = []
     ) {
         self.name = name

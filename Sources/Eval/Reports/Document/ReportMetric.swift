@@ -8,6 +8,8 @@ import ClarifyCore
 public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
     case communicationRate = "communication_rate"
     case communicationRatePaper = "communication_rate_paper"
+    /// Shown only when some run had an LLM classifier.
+    case communicationRateLLM = "communication_rate_llm"
     case goodQuestionRate = "good_question_rate"
     case passAt1 = "pass_at_1"
     case testPassRate = "test_pass_rate"
@@ -19,6 +21,7 @@ public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .communicationRate: return "Communication Rate (strict detector)"
         case .communicationRatePaper: return "Communication Rate (HumanEvalComm rule)"
+        case .communicationRateLLM: return "Communication Rate (LLM classifier)"
         case .goodQuestionRate: return "Good Question Rate"
         case .passAt1: return "Pass@1 after answers"
         case .testPassRate: return "Test Pass Rate after answers"
@@ -33,6 +36,7 @@ public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .communicationRate: return "Communication (strict)"
         case .communicationRatePaper: return "Communication (paper rule)"
+        case .communicationRateLLM: return "Communication (LLM classifier)"
         case .goodQuestionRate: return "Good questions"
         case .passAt1: return "Pass@1 after answers"
         case .testPassRate: return "Test pass after answers"
@@ -46,7 +50,7 @@ public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
     /// reading of a response and the original prompts do not.
     public var dependsOnEvaluator: Bool {
         switch self {
-        case .goodQuestionRate, .passAt1, .testPassRate: return true
+        case .communicationRateLLM, .goodQuestionRate, .passAt1, .testPassRate: return true
         default: return false
         }
     }
@@ -55,6 +59,7 @@ public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .communicationRate: return metrics.modified.communicationRate
         case .communicationRatePaper: return metrics.modified.communicationRatePaper
+        case .communicationRateLLM: return metrics.modified.communicationRateLLM
         case .goodQuestionRate: return metrics.modified.goodQuestionRate
         case .passAt1: return metrics.modified.passAt1
         case .testPassRate: return metrics.modified.testPassRate
@@ -72,6 +77,7 @@ public enum ReportMetric: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .communicationRate, .overAskingRate: return summary.communicationRate
         case .communicationRatePaper: return summary.communicationRatePaper
+        case .communicationRateLLM: return summary.communicationRateLLM
         case .goodQuestionRate: return summary.goodQuestionRate
         case .passAt1, .originalPassAt1: return summary.passAt1
         case .testPassRate, .originalTestPassRate: return summary.testPassRate

@@ -19,8 +19,10 @@ extension EvaluationReport {
     /// What each run measured and how: model, adapter, benchmark, evaluator, seed, samples, items.
     public var runsTable: ReportTable {
         ReportTable(
-            headers: ["Run", "Model", "Adapter", "Benchmark", "Evaluator", "Seed", "Samples", "Modified prompts",
-                "Original prompts"],
+            headers: [
+                "Run", "Model", "Adapter", "Benchmark", "Evaluator", "Seed", "Samples", "Modified prompts",
+                "Original prompts",
+            ],
             rows: runs.map { run in
                 [
                     run.name, run.model, run.adapter ?? ReportFormat.missing, run.benchmark.label, run.evaluator.label,
@@ -37,7 +39,7 @@ extension EvaluationReport {
         let later = Array(runs.dropFirst())
         var headers = ["Metric"] + runs.map(\.columnTitle)
         if let baseline { headers += later.map { "Δ \($0.name) − \(baseline.name)" } }
-        let rows = ReportMetric.allCases.map { metric -> [String] in
+        let rows = headlineMetrics.map { metric -> [String] in
             var row = [metricLabel(metric)] + runs.map { ReportFormat.percent(metric.value($0.metrics)) }
             if let baseline {
                 row += later.map { run in
@@ -54,13 +56,20 @@ extension EvaluationReport {
     /// Per category (original first, then 1a … 3acp, only those with items): communication, good
     /// questions, Pass@1 and test pass rate, the runs side by side within each metric.
     public var perCategoryTable: ReportTable {
+        // One kind of evaluator: the caveat and the headline say so, plain run names suffice here.
+        let mixed = Set(runs.map(\.evaluator.gradeKind)).count > 1
         var headers = ["Category", "Items"]
         for metric in ReportMetric.perCategory {
-            headers += runs.map { runs.count == 1 ? metric.perCategoryLabel : "\(metric.perCategoryLabel) · \($0.columnTitle)" }
+            headers += runs.map { run in
+                let title = mixed ? run.columnTitle : run.name
+                return runs.count == 1 && !mixed ? metric.perCategoryLabel : "\(metric.perCategoryLabel) · \(title)"
+            }
         }
         let rows = categoriesWithData.map { category -> [String] in
             let counts = runs.map { String($0.metrics.perCategory[category]?.items ?? 0) }
-            var row = [category.reportLabel, Self.unique(counts).count == 1 ? counts[0] : counts.joined(separator: " / ")]
+            var row = [
+                category.reportLabel, Self.unique(counts).count == 1 ? counts[0] : counts.joined(separator: " / "),
+            ]
             for metric in ReportMetric.perCategory {
                 row += runs.map { ReportFormat.percent($0.metrics.perCategory[category].flatMap(metric.value)) }
             }
@@ -94,6 +103,13 @@ extension EvaluationReport {
         return ReportTable(headers: ["Stage", "Time", "Note"], rows: rows, numericColumns: [1])
     }
 
+    /// The headline rows: every metric, but the LLM classifier's only when some run had one.
+    public var headlineMetrics: [ReportMetric] {
+        ReportMetric.allCases.filter { metric in
+            metric != .communicationRateLLM || runs.contains { metric.value($0.metrics) != nil }
+        }
+    }
+
     /// The metric's label, saying who graded when every graded run had the same kind of evaluator.
     func metricLabel(_ metric: ReportMetric) -> String {
         guard metric == .goodQuestionRate else { return metric.label }
@@ -110,10 +126,15 @@ extension EvaluationReport {
                 let points = series.points.filter { $0.x.isFinite && $0.y.isFinite }
                 guard let first = points.first, let last = points.last, let lowest = points.min(by: { $0.y < $1.y })
                 else { return "\(curve.title), \(series.name): no points" }
-                return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
-                    + "\(ReportFormat.fixed(first.x, decimals: 0)) → \(ReportFormat.fixed(last.y, decimals: 4)) at step "
-                    + "\(ReportFormat.fixed(last.x, decimals: 0)) (lowest \(ReportFormat.fixed(lowest.y, decimals: 4)) "
-                    + "at step \(ReportFormat.fixed(lowest.x, decimals: 0)), \(ReportFormat.count(points.count, "point")))"
+                if points.count == 1 {
+                    return "\(curve.title), \(series.name): \(ReportFormat.fixed(first.y, decimals: 4)) at step "
+                        + "\(ReportFormat.fixed(first.x, decimals: 0)) (1 point)"
+                }
+                func at(_ point: ChartPoint) -> String {
+                    "\(ReportFormat.fixed(point.y, decimals: 4)) at step \(ReportFormat.fixed(point.x, decimals: 0))"
+                }
+                return "\(curve.title), \(series.name): \(at(first)) → \(at(last)) (lowest \(at(lowest)), "
+                    + "\(ReportFormat.count(points.count, "point")))"
             }
         }
     }

@@ -49,7 +49,8 @@ public enum Markup {
     public static func identifier(_ text: String) -> String {
         let mapped = text.unicodeScalars.map { scalar -> Character in
             let value = scalar.value
-            let isAlphanumeric = (0x30...0x39).contains(value) || (0x41...0x5A).contains(value)
+            let isAlphanumeric =
+                (0x30...0x39).contains(value) || (0x41...0x5A).contains(value)
                 || (0x61...0x7A).contains(value)
             return isAlphanumeric ? Character(scalar) : "-"
         }

@@ -15,7 +15,8 @@ public enum HTMLReportRenderer {
         if !report.runs.isEmpty {
             body += section("Runs", table(report.runsTable))
             var results = "<figure>\(ReportCharts.headline(report).svg())</figure>\n"
-            results += "<p class=\"hint\">Rates over the modified prompts unless the row says otherwise"
+            results +=
+                "<p class=\"hint\">Rates over the modified prompts unless the row says otherwise"
                 + (report.runs.count > 1
                     ? "; differences in percentage points (pts) from \(Markup.escape(report.runs[0].name))" : "")
                 + ".</p>\n"
@@ -30,7 +31,8 @@ public enum HTMLReportRenderer {
         }
         if !report.trainingCurves.isEmpty {
             var training = ReportCharts.training(report).map { "<figure>\($0.svg())</figure>\n" }.joined()
-            training += "<ul>\n" + report.trainingSummaries.map { "<li>\(Markup.escape($0))</li>\n" }.joined() + "</ul>\n"
+            training +=
+                "<ul>\n" + report.trainingSummaries.map { "<li>\(Markup.escape($0))</li>\n" }.joined() + "</ul>\n"
             body += section("Training", training)
         }
         if !report.stages.isEmpty { body += section("Time per stage", table(report.stagesTable)) }
@@ -75,7 +77,8 @@ public enum HTMLReportRenderer {
     public static func table(_ table: ReportTable) -> String {
         var out = "<div class=\"table\"><table>\n<thead><tr>"
         for (index, header) in table.headers.enumerated() {
-            out += "<th scope=\"col\"\(table.numericColumns.contains(index) ? " class=\"num\"" : "")>"
+            out +=
+                "<th scope=\"col\"\(table.numericColumns.contains(index) ? " class=\"num\"" : "")>"
                 + "\(Markup.escape(header))</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
@@ -86,7 +89,8 @@ public enum HTMLReportRenderer {
                 if index == 0 {
                     out += "<th scope=\"row\">\(Markup.escape(text))</th>"
                 } else {
-                    out += "<td\(table.numericColumns.contains(index) ? " class=\"num\"" : "")>\(Markup.escape(text))</td>"
+                    out +=
+                        "<td\(table.numericColumns.contains(index) ? " class=\"num\"" : "")>\(Markup.escape(text))</td>"
                 }
             }
             out += "</tr>\n"
@@ -97,10 +101,12 @@ public enum HTMLReportRenderer {
     static func article(_ example: ReportExample, run: ReportRun) -> String {
         var out = "<article class=\"example\">\n<h4>\(Markup.escape(ReportText.heading(example)))</h4>\n"
         out += "<p class=\"label\">Prompt</p>\n<pre>\(Markup.escape(ReportText.excerpt(example.prompt)))</pre>\n"
-        out += "<p class=\"label\">Questions</p>\n<pre class=\"response\">"
+        out +=
+            "<p class=\"label\">Questions</p>\n<pre class=\"response\">"
             + "\(Markup.escape(ReportText.excerpt(example.response)))</pre>\n"
         if let answer = example.answer {
-            out += "<p class=\"label\">Evaluator's answer\(run.evaluator.isApproximate ? " (heuristic)" : "")</p>\n"
+            out +=
+                "<p class=\"label\">Evaluator's answer\(run.evaluator.isApproximate ? " (heuristic)" : "")</p>\n"
                 + "<pre>\(Markup.escape(ReportText.excerpt(answer)))</pre>\n"
         }
         return out + "</article>\n"
@@ -111,7 +117,8 @@ public enum HTMLReportRenderer {
 public enum ReportCharts {
     /// Every headline metric that some run has, runs as series (legend labels say "heuristic").
     public static func headline(_ report: EvaluationReport) -> GroupedBarChart {
-        let metrics = ReportMetric.allCases.filter { metric in report.runs.contains { metric.value($0.metrics) != nil } }
+        let metrics = report.headlineMetrics.filter { metric in report.runs.contains { metric.value($0.metrics) != nil }
+        }
         return GroupedBarChart(
             id: "chart-headline", title: "Results",
             categories: metrics.map(\.shortLabel),

@@ -2,8 +2,9 @@ import ClarifyCore
 import Foundation
 
 /// Renders a report as JSON with stable, snake_case keys (sorted), rates as fractions in 0…1 and
-/// `null` where a value is not defined (non-finite losses as the strings `NaN`, `Infinity`) — the same document the other renderers draw, for scripts
-/// and dashboards. The layout is documented in docs/reports.md; `schema` names its version.
+/// `null` where a value is not defined (non-finite losses as the strings `NaN`, `Infinity`) — the
+/// same document the other renderers draw, for scripts and dashboards. The layout is documented in
+/// docs/reports.md; `schema` names its version.
 public enum JSONReportRenderer {
     public static let schema = "clarifycoder.report/1"
 
@@ -101,7 +102,11 @@ private struct EvaluatorJSON: Encodable {
 
 private struct BreakdownJSON: Encodable {
     let metrics: MetricBreakdown
-    enum Keys: String, CodingKey { case modified, original, overAskingRate = "over_asking_rate", perCategory = "per_category" }
+    enum Keys: String, CodingKey {
+        case modified, original
+        case overAskingRate = "over_asking_rate"
+        case perCategory = "per_category"
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -117,9 +122,15 @@ private struct BreakdownJSON: Encodable {
 private struct SummaryJSON: Encodable {
     let summary: MetricSummary
     enum Keys: String, CodingKey {
-        case items, communicationRate = "communication_rate", communicationRatePaper = "communication_rate_paper"
-        case goodQuestionRate = "good_question_rate", passAt1 = "pass_at_1", passAtK = "pass_at_k"
-        case testPassRate = "test_pass_rate", sandboxErrors = "sandbox_errors"
+        case items
+        case communicationRate = "communication_rate"
+        case communicationRatePaper = "communication_rate_paper"
+        case communicationRateLLM = "communication_rate_llm"
+        case goodQuestionRate = "good_question_rate"
+        case passAt1 = "pass_at_1"
+        case passAtK = "pass_at_k"
+        case testPassRate = "test_pass_rate"
+        case sandboxErrors = "sandbox_errors"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -127,6 +138,7 @@ private struct SummaryJSON: Encodable {
         try container.encode(summary.items, forKey: .items)
         try container.encode(summary.communicationRate, forKey: .communicationRate)
         try container.encode(summary.communicationRatePaper, forKey: .communicationRatePaper)
+        try container.encode(summary.communicationRateLLM, forKey: .communicationRateLLM)
         try container.encode(summary.goodQuestionRate, forKey: .goodQuestionRate)
         try container.encode(summary.passAt1, forKey: .passAt1)
         var passAtK: [String: Double] = [:]
@@ -165,7 +177,10 @@ private struct ComparisonJSON: Encodable {
 
 private struct ExampleJSON: Encodable {
     let example: ReportExample
-    enum Keys: String, CodingKey { case problemID = "problem_id", category, prompt, response, grade, answer, passed }
+    enum Keys: String, CodingKey {
+        case problemID = "problem_id"
+        case category, prompt, response, grade, answer, passed
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -181,7 +196,11 @@ private struct ExampleJSON: Encodable {
 
 private struct CurveJSON: Encodable {
     let curve: TrainingCurve
-    enum Keys: String, CodingKey { case title, logScale = "log_scale", series }
+    enum Keys: String, CodingKey {
+        case title
+        case logScale = "log_scale"
+        case series
+    }
     struct SeriesJSON: Encodable {
         let name: String
         let points: [[Double]]

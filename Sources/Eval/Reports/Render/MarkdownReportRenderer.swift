@@ -15,8 +15,10 @@ public enum MarkdownReportRenderer {
         if !report.runs.isEmpty {
             out += "## Runs\n\n" + table(report.runsTable) + "\n"
             out += "## Results\n\n"
-            out += "Rates over the modified prompts unless the row says otherwise"
-                + (report.runs.count > 1 ? "; differences in percentage points (pts) from \(inline(report.runs[0].name))" : "")
+            out +=
+                "Rates over the modified prompts unless the row says otherwise"
+                + (report.runs.count > 1
+                    ? "; differences in percentage points (pts) from \(inline(report.runs[0].name))" : "")
                 + ".\n\n"
             out += table(report.headlineTable) + "\n"
             if !report.categoriesWithData.isEmpty {
@@ -59,7 +61,9 @@ public enum MarkdownReportRenderer {
     public static func table(_ table: ReportTable) -> String {
         guard !table.headers.isEmpty else { return "" }
         var out = "| " + table.headers.map(cell).joined(separator: " | ") + " |\n"
-        out += "|" + table.headers.indices.map { table.numericColumns.contains($0) ? " ---: " : " --- " }
+        out +=
+            "|"
+            + table.headers.indices.map { table.numericColumns.contains($0) ? " ---: " : " --- " }
             .joined(separator: "|") + "|\n"
         for row in table.rows {
             let cells = table.headers.indices.map { $0 < row.count ? cell(row[$0]) : "" }
