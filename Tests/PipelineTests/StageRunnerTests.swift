@@ -108,11 +108,14 @@ struct StageRunnerTests {
 
     @Test("the ETA extrapolates the current stage and scales later estimates by measured speed")
     func estimator() {
-        var estimator = ETAEstimator(estimates: ["a": 10, "b": 100, "c": 50])
+        var estimator = ETAEstimator(estimates: ["tiny": 2, "a": 40, "b": 100, "c": 50])
         // Nothing measured: the estimates as given.
-        #expect(estimator.eta(current: "a", fraction: 0, elapsedInStage: 0, remaining: ["b", "c"]) == 160)
+        #expect(estimator.eta(current: "a", fraction: 0, elapsedInStage: 0, remaining: ["b", "c"]) == 190)
+        // A tiny stage that took no time says nothing about the machine.
+        estimator.record(stage: "tiny", seconds: 0)
+        #expect(estimator.calibration == 1)
         // Stage a took twice its estimate: later stages are expected to as well.
-        estimator.record(stage: "a", seconds: 20)
+        estimator.record(stage: "a", seconds: 80)
         #expect(estimator.calibration == 2)
         // Half of b done in 30 s: 30 s left for b, then c at 2 × 50.
         #expect(estimator.eta(current: "b", fraction: 0.5, elapsedInStage: 30, remaining: ["c"]) == 130)

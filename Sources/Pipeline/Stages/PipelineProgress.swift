@@ -42,7 +42,12 @@ struct ETAEstimator {
         return min(5, max(0.2, measured / estimatedOfMeasured))
     }
 
+    /// Stages estimated below this many seconds say nothing about the machine's speed (their time
+    /// is mostly fixed costs) and do not calibrate the rest.
+    static let calibratingEstimate = 30.0
+
     mutating func record(stage: String, seconds: Double) {
+        guard (estimates[stage] ?? 0) >= Self.calibratingEstimate else { return }
         measured += seconds
         estimatedOfMeasured += estimates[stage] ?? 0
     }

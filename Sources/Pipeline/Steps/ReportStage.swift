@@ -45,7 +45,7 @@ enum ReportStage {
                     name: "HumanEval originals + " + summary.benchmark, isOffline: summary.offline,
                     detail: summary.offline ? "built from HumanEval by the rule-based synthesizer, seed \(config.seed)" : config.eval.humanevalcomm),
                 evaluator: summary.evaluator == "heuristic" ? .heuristic : .llm(model: summary.evaluator),
-                seed: config.seed, samples: config.eval.samples,
+                seed: Int(config.seed), samples: config.eval.samples,
                 settings: [
                     ReportSetting("temperature", String(config.eval.temperature)),
                     ReportSetting("max tokens", String(config.eval.maxTokens)),
