@@ -42,7 +42,8 @@ enum ReportStage {
             ReportRun(
                 name: model.name, model: model.model, adapter: model.adapter,
                 benchmark: ReportBenchmark(
-                    name: "HumanEval originals + " + summary.benchmark, isOffline: summary.offline,
+                    // The renderers add "(offline)" to an offline benchmark's name themselves.
+                    name: "HumanEval originals + HumanEvalComm", isOffline: summary.offline,
                     detail: summary.offline ? "built from HumanEval by the rule-based synthesizer, seed \(config.seed)" : config.eval.humanevalcomm),
                 evaluator: summary.evaluator == "heuristic" ? .heuristic : .llm(model: summary.evaluator),
                 seed: Int(config.seed), samples: config.eval.samples,
@@ -57,7 +58,8 @@ enum ReportStage {
         }
         return EvaluationReport(
             title: "ClarifyCoder pipeline: base vs tuned", runs: runs, trainingCurves: curves, stages: stages,
-            settings: settings, notes: summary.notes)
+            // The renderers state the evaluator's caveat themselves; the notes add the store and seed.
+            settings: settings, notes: Array(summary.notes.prefix(2)))
     }
 
     /// Every question a model asked (sample 0), from its store: on modified prompts what the
