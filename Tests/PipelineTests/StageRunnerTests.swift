@@ -92,6 +92,18 @@ struct StageRunnerTests {
         #expect(outcome.ledger.stages["b"]?.attempts == 2)
     }
 
+    @Test("a run folder in use by another run is refused")
+    func lock() async throws {
+        let directory = temporaryDirectory()
+        var held: RunFolderLock? = try RunFolderLock(runDirectory: directory)
+        await #expect {
+            try await StageRunner(runDirectory: directory, stages: stages(log: RunLog())).run()
+        } throws: { String(describing: $0).contains("in use by another pipeline process") }
+        #expect(held != nil)
+        held = nil  // released: the folder can be used again
+        _ = try await StageRunner(runDirectory: directory, stages: stages(log: RunLog())).run()
+    }
+
     @Test("progress reports every stage in order with a finite, non-negative ETA")
     func progress() async throws {
         let events = EventLog()

@@ -36,6 +36,8 @@ public struct StageRunner: Sendable {
         do { try manager.createDirectory(atPath: runDirectory, withIntermediateDirectories: true) } catch {
             throw PipelineError.io(runDirectory, error)
         }
+        let lock = try RunFolderLock(runDirectory: runDirectory)
+        defer { withExtendedLifetime(lock) {} }
         var ledger = try StageLedger.load(runDirectory: runDirectory)
         ledger.order = stages.map(\.name)
         let fingerprints = fingerprints()
