@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Synth", targets: ["Synth"]),
         .library(name: "Backends", targets: ["Backends"]),
         .library(name: "BackendsTesting", targets: ["BackendsTesting"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,8 @@ let package = Package(
         // The OpenAI-compatible client and the fake server its tests and benchmark use.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The pipeline's config file (YAML, read node by node so errors carry line numbers).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The evaluation run store (SQLite through the system's libsqlite3).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
@@ -94,6 +97,14 @@ let package = Package(
             name: "Eval",
             dependencies: ["ClarifyCore", "Sandbox", "Backends", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "ClarifyCore", "Synth", "Eval", "Backends", "Sandbox", "LLM", "Tensor",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -105,6 +116,7 @@ let package = Package(
                 "Backends",
                 "LLM",
                 "Tensor",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -139,6 +151,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
         .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]

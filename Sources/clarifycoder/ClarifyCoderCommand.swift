@@ -9,8 +9,8 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DataCommand.self, SynthesizeCommand.self, MixCommand.self, GenerateCommand.self, ChatCommand.self,
-            ExecuteCommand.self, AskCommand.self, TrainCommand.self, ExportCommand.self, EvalCommand.self,
-            ReportCommand.self,
+            ExecuteCommand.self, AskCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self,
+            ReportCommand.self, PipelineCommand.self,
         ]
     )
 }

@@ -65,7 +65,8 @@ struct MixtureTests {
         let plain = DialogueFormat().original(prompt: "p", code: "c")
         let confirmed = DialogueFormat(confirmClear: true).original(prompt: "p", code: "c")
         #expect(plain.messages[1].content == "```python\nc\n```")
-        #expect(confirmed.messages[1].content.hasPrefix("The requirements are clear"))
+        // One fixed sentence, so the first tokens carry the ask-or-code decision in a single form.
+        #expect(confirmed.messages[1].content == "The requirements are clear.\n\n```python\nc\n```")
         #expect(plain.messages[0].content.hasPrefix(DialogueFormat.instruction))
     }
 }

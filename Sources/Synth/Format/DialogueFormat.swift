@@ -29,11 +29,10 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
         self.confirmClear = confirmClear
     }
 
-    static let confirmations = [
-        "The requirements are clear.",
-        "The requirements are clear, so here is the code.",
-        "This is clear; here is the implementation.",
-    ]
+    /// The confirmation before the code of a clear example: one fixed sentence, so the first
+    /// tokens of every answer carry the ask-or-code decision in a single form the model can learn
+    /// (DESIGN.md: telling unclear from clear is the whole problem), rather than a paraphrase.
+    public static let confirmation = "The requirements are clear."
 
     public static func userTurn(_ prompt: String) -> String { instruction + "\n\n" + prompt }
 
@@ -65,11 +64,8 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
     }
 
     /// A clear example: the problem and its code, with the confirmation line if asked for.
-    /// `variantIndex` picks the confirmation wording deterministically.
-    public func original(prompt: String, code: String, variantIndex: Int = 0, metadata: [String: String] = [:]) -> Dialogue {
-        let answer = confirmClear
-            ? Self.confirmations[abs(variantIndex) % Self.confirmations.count] + "\n\n" + Self.fenced(code)
-            : Self.fenced(code)
+    public func original(prompt: String, code: String, metadata: [String: String] = [:]) -> Dialogue {
+        let answer = confirmClear ? Self.confirmation + "\n\n" + Self.fenced(code) : Self.fenced(code)
         return Dialogue(messages: [.user(Self.userTurn(prompt)), .assistant(answer)], metadata: metadata)
     }
 }

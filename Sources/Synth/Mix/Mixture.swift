@@ -95,9 +95,9 @@ public enum Mixture {
     /// One original example per problem of the pool, in problem order.
     static func originals(of pool: [ClarifyExample], parameters: Parameters) -> [Dialogue] {
         var seen = Set<String>()
-        return pool.filter { seen.insert($0.problemID).inserted }.enumerated().map { index, example in
+        return pool.filter { seen.insert($0.problemID).inserted }.map { example in
             parameters.dialogue.original(
-                prompt: example.originalPrompt, code: example.code, variantIndex: index,
+                prompt: example.originalPrompt, code: example.code,
                 metadata: ["problem_id": example.problemID, "category": "original"])
         }
     }

@@ -1,0 +1,120 @@
+/// Every setting of the end-to-end experiment, in one value: what `pipeline.yaml` holds, what
+/// flags override, and what is saved (resolved) in `RUN_DIR/config.yaml`.
+///
+/// The YAML keys are the dotted paths of ``ConfigField/all`` (`train.lr`, `mix.ratio`); the two
+/// presets are ``standard`` (the default run, under 45 minutes on 2 cores in a release build) and
+/// ``quick`` (`--quick`, CI's end-to-end smoke test, under 10 minutes).
+public struct PipelineConfig: Sendable, Hashable, Codable {
+    /// The seed of every random choice: synthesis, mixing, training, sampling.
+    public var seed: UInt64 = 0
+    public var synthesis = Synthesis()
+    public var mix = Mix()
+    public var train = Train()
+    public var eval = Evaluation()
+    public var report = Report()
+
+    public init() {}
+
+    /// Synthesis of clarification dialogues from the training problems.
+    public struct Synthesis: Sendable, Hashable, Codable {
+        /// `rules` (offline, the default) or `llm` (needs `model`).
+        public var synthesizer = "rules"
+        /// With `llm`: `openai:NAME` behind `baseURL`.
+        public var model: String?
+        public var baseURL = "https://api.openai.com/v1"
+        public var apiKeyEnv = "OPENAI_API_KEY"
+        /// `bank` (the project's problem bank, disjoint from HumanEval) or a dataset path.
+        public var problems = "bank"
+        /// Use this many problems, spread evenly over the input (nil: all).
+        public var problemLimit: Int?
+        /// `ambiguous`, `incomplete`, `inconsistent`, `combos` or category codes such as `2ap`.
+        public var kinds = ["ambiguous", "incomplete", "inconsistent", "combos"]
+        public var perProblem = 3
+        /// With `llm`: problems and requests in flight.
+        public var concurrency = 4
+    }
+
+    /// The training mixture of clear (problem → code) and clarify examples.
+    public struct Mix: Sendable, Hashable, Codable {
+        /// Parts original : clarify.
+        public var ratio = "50:50"
+        /// Clear examples start with "The requirements are clear." before the code.
+        public var confirmation = true
+        /// `dialogue` (ask, get answers, write the code) or `questions` (the paper's target).
+        public var target = "dialogue"
+        public var validationFraction = 0.1
+        /// 1: one mixed stage; 2: code only first, then mixed.
+        public var stages = 1
+    }
+
+    /// LoRA fine-tuning.
+    public struct Train: Sendable, Hashable, Codable {
+        /// `smollm2` (the embedded model) or a path to a .gguf file or a Hugging Face folder.
+        public var model = "smollm2"
+        public var loraRank = 16
+        public var loraAlpha = 32
+        public var loraDropout = 0.05
+        public var loraTargets = ["q", "k", "v", "o"]
+        public var learningRate = 2e-4
+        /// Optimizer steps; when nil, `epochs` passes over the training set.
+        public var steps: Int? = 80
+        public var epochs: Int?
+        public var batchSize = 4
+        public var gradAccum = 1
+        public var maxLength = 512
+        public var warmup = 8
+        /// `cosine` or `linear`.
+        public var schedule = "cosine"
+        /// Validation every this many steps (0: only at the end).
+        public var validationEvery = 40
+        /// Worker threads (nil: all cores).
+        public var threads: Int?
+    }
+
+    /// Evaluation of the base and the tuned model.
+    public struct Evaluation: Sendable, Hashable, Codable {
+        /// The clarification benchmark: `offline` (built from HumanEval by the rule-based
+        /// synthesizer, and labelled so) or the path of a HumanEvalComm JSONL file.
+        public var humanevalcomm = "offline"
+        /// `heuristic` (offline; its grades are approximate) or `openai:NAME`.
+        public var evaluator = "heuristic"
+        public var baseURL = "https://api.openai.com/v1"
+        public var apiKeyEnv = "OPENAI_API_KEY"
+        /// HumanEval problems evaluated on their original prompts (nil: all 164).
+        public var humanevalLimit: Int? = 40
+        /// Problems of the clarification benchmark evaluated, each with all its modified prompts (nil: all).
+        public var humanevalcommLimit: Int? = 16
+        public var samples = 1
+        public var temperature = 0.0
+        public var maxTokens = 256
+        /// Worker threads of the local model (nil: all cores).
+        public var threads: Int?
+    }
+
+    /// The before/after report.
+    public struct Report: Sendable, Hashable, Codable {
+        /// Any of `html`, `md`, `json`.
+        public var formats = ["html", "md", "json"]
+        /// Example questions shown per model.
+        public var examples = 6
+    }
+
+    /// The default experiment.
+    public static var standard: PipelineConfig { PipelineConfig() }
+
+    /// A small experiment that runs end to end in minutes: CI's smoke test, not a result.
+    public static var quick: PipelineConfig {
+        var config = PipelineConfig()
+        config.synthesis.problemLimit = 48
+        config.synthesis.perProblem = 2
+        config.train.steps = 16
+        config.train.batchSize = 2
+        config.train.warmup = 2
+        config.train.validationEvery = 0
+        config.eval.humanevalLimit = 4
+        config.eval.humanevalcommLimit = 2
+        config.eval.maxTokens = 128
+        config.report.examples = 3
+        return config
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import Pipeline
+
+@Suite("Pipeline config")
+struct ConfigTests {
+    @Test("a YAML file sets nested keys on top of the preset")
+    func fileOverridesPreset() throws {
+        let yaml = """
+            seed: 7
+            mix:
+              ratio: "60:40"
+              confirmation: false
+            train:
+              lr: 1e-4
+              steps: null
+              epochs: 2
+              lora_targets: [q, v]
+            """
+        let config = try ConfigFile.parse(yaml, file: "p.yaml", over: .quick)
+        #expect(config.seed == 7)
+        #expect(config.mix.ratio == "60:40")
+        #expect(config.mix.confirmation == false)
+        #expect(config.train.learningRate == 1e-4)
+        #expect(config.train.steps == nil)
+        #expect(config.train.epochs == 2)
+        #expect(config.train.loraTargets == ["q", "v"])
+        // Untouched keys keep the preset's value.
+        #expect(config.synthesis.problemLimit == PipelineConfig.quick.synthesis.problemLimit)
+    }
+
+    @Test("an unknown key is an error naming the file, the line and the key")
+    func unknownKey() {
+        let yaml = "seed: 1\ntrain:\n  lr: 1e-4\n  lora_rank: 8\n"
+        #expect {
+            _ = try ConfigFile.parse(yaml, file: "conf.yaml", over: .standard)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.hasPrefix("conf.yaml:4:") && text.contains("train.lora_rank") && text.contains("lora_r")
+        }
+    }
+
+    @Test("an unknown section and a value of the wrong type are located errors")
+    func unknownSectionAndWrongType() {
+        #expect {
+            _ = try ConfigFile.parse("seed: 1\ntraining:\n  lr: 1\n", file: "a.yaml", over: .standard)
+        } throws: { String(describing: $0).hasPrefix("a.yaml:2:") && String(describing: $0).contains("'training'") }
+        #expect {
+            _ = try ConfigFile.parse("train:\n  steps: many\n", file: "b.yaml", over: .standard)
+        } throws: { String(describing: $0).hasPrefix("b.yaml:2:") && String(describing: $0).contains("whole number") }
+        #expect {
+            _ = try ConfigFile.parse("train:\n  lr: null\n", file: "c.yaml", over: .standard)
+        } throws: { String(describing: $0).hasPrefix("c.yaml:2:") && String(describing: $0).contains("cannot be null") }
+        #expect {
+            _ = try ConfigFile.parse("- a\n- b\n", file: "d.yaml", over: .standard)
+        } throws: { String(describing: $0).hasPrefix("d.yaml:1:") }
+    }
+
+    @Test("flags override the file, which overrides the preset")
+    func precedence() throws {
+        let fromFile = try ConfigFile.parse("train:\n  lr: 0.001\n  batch_size: 8\n", file: "f.yaml", over: .quick)
+        let resolved = try ConfigFile.override(fromFile, with: ["train.lr=5e-5", "eval.humaneval_limit=null", "synthesis.kinds=ambiguous,2ap"])
+        #expect(resolved.train.learningRate == 5e-5)
+        #expect(resolved.train.batchSize == 8)
+        #expect(resolved.train.steps == PipelineConfig.quick.train.steps)
+        #expect(resolved.eval.humanevalLimit == nil)
+        #expect(resolved.synthesis.kinds == ["ambiguous", "2ap"])
+        #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.nope=1"]) }
+        #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps=ten"]) }
+        #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps"]) }
+    }
+
+    @Test("the resolved config.yaml reads back to the same config")
+    func roundTrip() throws {
+        var config = PipelineConfig.quick
+        config.synthesis.model = "openai:some \"quoted\" name"
+        config.synthesis.synthesizer = "llm"
+        config.eval.humanevalcommLimit = nil
+        config.train.learningRate = 3e-5
+        let back = try ConfigFile.parse(config.yaml, file: "config.yaml", over: .standard)
+        #expect(back == config)
+        for field in ConfigField.all { #expect(config.yaml.contains(field.name + ":")) }
+    }
+
+    @Test("inconsistent settings are refused with the key at fault")
+    func validation() throws {
+        var config = PipelineConfig.standard
+        try config.validate()
+        config.mix.ratio = "40-60"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("mix.ratio:") }
+        config = .standard
+        config.synthesis.synthesizer = "llm"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("synthesis.model:") }
+        config = .standard
+        config.train.loraTargets = ["q", "qkv"]
+        #expect { try config.validate() } throws: { String(describing: $0).contains("qkv") }
+        config = .standard
+        config.eval.samples = 5
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.samples:") }
+        config = .standard
+        config.eval.humanevalcomm = "/nonexistent/hec.jsonl"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.humanevalcomm:") }
+    }
+}

@@ -1,0 +1,71 @@
+import ClarifyCore
+import Foundation
+import Synth
+import Testing
+
+@testable import Pipeline
+
+@Suite("Pipeline run folder and data stages")
+struct PipelineRunTests {
+    @Test("a run folder holding other settings is refused, naming the changed keys, unless --update")
+    func refusesOtherSettings() throws {
+        let directory = temporaryDirectory()
+        let options = Pipeline.Options(runDirectory: directory)
+        try Pipeline.prepare(.quick, options: options)
+        #expect(try Pipeline.savedConfig(runDirectory: directory) == .quick)
+        // The same settings again: fine (finished stages will be reused).
+        try Pipeline.prepare(.quick, options: options)
+        var changed = PipelineConfig.quick
+        changed.train.learningRate = 1e-3
+        #expect {
+            try Pipeline.prepare(changed, options: options)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("train.lr: 0.0002 → 0.001") && text.contains("--resume") && text.contains("--update")
+        }
+        try Pipeline.prepare(changed, options: Pipeline.Options(runDirectory: directory, update: true))
+        #expect(try Pipeline.savedConfig(runDirectory: directory) == changed)
+    }
+
+    @Test("--resume needs a run to continue")
+    func resumeNeedsRun() {
+        #expect {
+            try Pipeline.prepare(.quick, options: Pipeline.Options(runDirectory: temporaryDirectory(), resume: true))
+        } throws: { String(describing: $0).contains("no pipeline run to resume") }
+    }
+
+    @Test("synthesis and mixing make contrastive training data with the confirmation")
+    func dataStages() async throws {
+        var config = PipelineConfig.quick
+        config.synthesis.problemLimit = 8
+        config.synthesis.perProblem = 1
+        config.mix.validationFraction = 0
+        let directory = temporaryDirectory()
+        let layout = RunLayout(root: directory)
+        let stages = [DataStages.synthesize(config, layout: layout), DataStages.mix(config, layout: layout)]
+        let outcome = try await StageRunner(runDirectory: directory, stages: stages).run()
+        #expect(outcome.ran == ["synthesize", "mix"])
+        let train = try JSONL.readAll(Dialogue.self, from: layout.mixture + "/train.jsonl").records
+        let clear = train.filter { $0.metadata["category"] == "original" }
+        let clarify = train.filter { $0.metadata["category"] != "original" }
+        #expect(!clear.isEmpty && !clarify.isEmpty)
+        // The confirmation comes first, then the code.
+        #expect(clear.allSatisfy { $0.messages.last?.content.hasPrefix(DialogueFormat.confirmation + "\n\n```python\n") == true })
+        // Contrastive: each clarify example's problem is also present clear → code.
+        let clearProblems = Set(clear.compactMap { $0.metadata["problem_id"] })
+        #expect(clarify.allSatisfy { clearProblems.contains($0.metadata["problem_id"] ?? "") })
+        // Eight problems spread over the bank, not the first eight of one family.
+        let families = Set(clarify.compactMap { $0.metadata["problem_id"]?.split(separator: "/").dropFirst().first })
+        #expect(families.count >= 3)
+        let again = try await StageRunner(runDirectory: directory, stages: stages).run()
+        #expect(again.reused == ["synthesize", "mix"])
+    }
+
+    @Test("spreading a limit over the input keeps the first item and reaches the end")
+    func spread() {
+        let picked = DataStages.spread(Array(0..<100), count: 4)
+        #expect(picked == [0, 25, 50, 75])
+        #expect(DataStages.spread([1, 2, 3], count: nil) == [1, 2, 3])
+        #expect(DataStages.spread([1, 2, 3], count: 10) == [1, 2, 3])
+    }
+}
