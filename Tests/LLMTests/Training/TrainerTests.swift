@@ -115,13 +115,51 @@ struct TrainerResumeTests {
             batchSize: 2, gradientAccumulation: 2, maxLength: 64, seed: 5, validateEvery: 3, checkpointEvery: 2)
     }
 
-    static func lines(_ path: String) throws -> [String] {
+    static func lines(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
             // tokens/s differs run to run; everything else must not.
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return object.filter { $0.key != "tokens_per_s" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                .joined(separator: " ")
+            var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            object["tokens_per_s"] = nil
+            return object
         }
+    }
+
+    /// Two metrics logs agree: the same lines and keys, equal strings and integers, and floats
+    /// within 1e-6 relative. Bit-for-bit holds when the run has the process to itself; OpenBLAS's
+    /// thread count is process-wide, and suites running beside this one change it, which may
+    /// reorder a sum inside a gradient norm in its last bits.
+    static func sameMetrics(_ a: [[String: Any]], _ b: [[String: Any]]) -> String? {
+        guard a.count == b.count else { return "\(a.count) lines vs \(b.count)" }
+        for (index, (x, y)) in zip(a, b).enumerated() {
+            guard Set(x.keys) == Set(y.keys) else { return "line \(index + 1): keys \(x.keys.sorted()) vs \(y.keys.sorted())" }
+            for (key, left) in x {
+                let right = y[key]!
+                if let l = left as? NSNumber, let r = right as? NSNumber {
+                    let (u, v) = (l.doubleValue, r.doubleValue)
+                    if abs(u - v) > 1e-6 * max(abs(u), abs(v), 1e-12) { return "line \(index + 1): \(key) \(u) vs \(v)" }
+                } else if "\(left)" != "\(right)" {
+                    return "line \(index + 1): \(key) \(left) vs \(right)"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Two adapters hold the same modules with weights within 1e-5 of the largest magnitude.
+    static func sameAdapter(_ a: String, _ b: String) throws -> String? {
+        let (x, y) = (try LoRAAdapter(folder: a), try LoRAAdapter(folder: b))
+        guard x.config == y.config, Set(x.modules.keys) == Set(y.modules.keys) else { return "different modules" }
+        for (path, left) in x.modules {
+            let right = y.modules[path]!
+            for (u, v) in [(left.a, right.a), (left.b, right.b)] {
+                guard u.count == v.count else { return "\(path): sizes differ" }
+                let scale = max(u.map(abs).max() ?? 0, 1e-12)
+                if let worst = zip(u, v).map({ abs($0 - $1) }).max(), worst > 1e-5 * scale {
+                    return "\(path): differs by \(worst)"
+                }
+            }
+        }
+        return nil
     }
 
     @Test("stop at step 5, lose checkpoint 5, resume from step 4: the same losses and adapter as one straight run")
@@ -163,11 +201,13 @@ struct TrainerResumeTests {
         #expect(resumed.steps == 8 && !resumed.stopped)
         let a = try Self.lines(folder + "/a/metrics.jsonl"), b = try Self.lines(folder + "/b/metrics.jsonl")
         #expect(a.count == 8 + 3, "8 steps and validations at 3, 6 and 8")
-        #expect(a == b)
-        #expect(resumed.bestValidationLoss == straight.bestValidationLoss && resumed.bestStep == straight.bestStep)
-        for file in ["adapter-last/adapter_model.safetensors", "adapter/adapter_model.safetensors"] {
-            #expect(FileManager.default.contents(atPath: folder + "/a/" + file)
-                == FileManager.default.contents(atPath: folder + "/b/" + file), "\(file) differs")
+        let difference = Self.sameMetrics(a, b)
+        #expect(difference == nil, "\(difference ?? "")")
+        #expect(resumed.bestStep == straight.bestStep)
+        #expect(abs((resumed.bestValidationLoss ?? 0) - (straight.bestValidationLoss ?? 0)) <= 1e-6)
+        for adapter in ["adapter-last", "adapter"] {
+            let mismatch = try Self.sameAdapter(folder + "/a/" + adapter, folder + "/b/" + adapter)
+            #expect(mismatch == nil, "\(adapter): \(mismatch ?? "")")
         }
     }
 
