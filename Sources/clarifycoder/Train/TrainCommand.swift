@@ -18,8 +18,6 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    static let smolLM2ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
-
     @Option(help: "`smollm2` (the cached embedded model) or a path: a .gguf file or a Hugging Face folder.")
     var model: String = "smollm2"
 
@@ -147,7 +145,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         return TrainingParameters(
-            model: try modelPath(), baseModelID: baseModelID ?? (model == "smollm2" ? Self.smolLM2ID : nil),
+            model: try modelPath(), baseModelID: baseModelID ?? (model == "smollm2" ? Asset.model.huggingFaceID : nil),
             fullFineTune: full,
             lora: .init(
                 rank: loraRank, alpha: loraAlpha, dropout: loraDropout, targets: try LoRATarget.parseList(loraTargets),
