@@ -8,6 +8,10 @@ import PackageDescription
 let numericSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    // Debug builds optimize the numeric targets too (keeping every check): the engine at -Onone is
+    // tens of times slower, which would make the model-running tests and CI's `pipeline --quick`
+    // smoke run take too long; the rest of the package stays at -Onone for debugging.
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
 
 let package = Package(
