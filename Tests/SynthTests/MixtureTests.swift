@@ -69,4 +69,18 @@ struct MixtureTests {
         #expect(confirmed.messages[1].content == "The requirements are clear.\n\n```python\nc\n```")
         #expect(plain.messages[0].content.hasPrefix(DialogueFormat.instruction))
     }
+
+    @Test("with the confirmation, questions open with the unclear sentence: the decision is one token")
+    func decisionSentence() throws {
+        let draft = ClarificationDraft(
+            variant: Variant(category: .ambiguous1, prompt: "def f(x):\n    \"\"\"Return a fitting value.\"\"\"\n", changes: []),
+            summary: "A few details are missing or unclear: which value.", questions: ["Which value?"], answers: ["The largest."])
+        let asked = DialogueFormat(confirmClear: true).clarify(draft, code: "def f(x): return max(x)")
+        let plain = DialogueFormat().clarify(draft, code: "def f(x): return max(x)")
+        #expect(asked.messages[1].content == "The requirements are unclear.\nA few details are missing or unclear: which value.\n1. Which value?")
+        #expect(plain.messages[1].content == "A few details are missing or unclear: which value.\n1. Which value?")
+        // The two openings differ only after the shared words.
+        #expect(DialogueFormat.unclear.hasPrefix("The requirements are "))
+        #expect(DialogueFormat.confirmation.hasPrefix("The requirements are "))
+    }
 }

@@ -108,7 +108,7 @@ public struct ConfigField {
             .int("synthesis.per_problem", \.synthesis.perProblem, "Clarification variants kept per problem."),
             .int("synthesis.concurrency", \.synthesis.concurrency, "With llm: problems and requests in flight."),
             .string("mix.ratio", \.mix.ratio, "original:clarify parts of the training mixture, e.g. 50:50."),
-            .bool("mix.confirmation", \.mix.confirmation, "Clear examples say \"The requirements are clear.\" before the code."),
+            .bool("mix.confirmation", \.mix.confirmation, "First answers open with \"The requirements are clear.\" before code and \"The requirements are unclear.\" before questions."),
             .string("mix.target", \.mix.target, "dialogue (ask, read the answers, write the code) or questions (questions only, as in the paper)."),
             .double("mix.validation_fraction", \.mix.validationFraction, "Share of problems held out for validation."),
             .int("mix.stages", \.mix.stages, "1: one mixed stage; 2: clear → code first, then the mixture."),

@@ -38,7 +38,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public struct Mix: Sendable, Hashable, Codable {
         /// Parts original : clarify.
         public var ratio = "50:50"
-        /// Clear examples start with "The requirements are clear." before the code.
+        /// First answers open with "The requirements are clear." before code and "The requirements are
+        /// unclear." before questions, so the ask-or-code decision is one token.
         public var confirmation = true
         /// `dialogue` (ask, get answers, write the code) or `questions` (the paper's target).
         public var target = "dialogue"

@@ -95,7 +95,7 @@ enum ClarificationPhrasing {
         let list = alternativesAnd(unique)
         return pick([
             "Before I write the code, I need to clarify \(list).",
-            "The requirements are unclear about \(list).",
+            "I need to know \(list) first.",
             "A few details are missing or unclear: \(list).",
             "I'm not sure about \(list), so I have some questions.",
         ], &generator)

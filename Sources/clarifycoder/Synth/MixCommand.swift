@@ -39,7 +39,7 @@ struct MixCommand: ParsableCommand {
     @Option(help: "dialogue (confirm, then code) or questions (questions only).")
     var target: DialogueFormat.Target = .confirmThenCode
 
-    @Flag(help: "Preface the code of clear examples with a short 'the requirements are clear'.")
+    @Flag(help: "Open every first answer with a decision sentence: 'The requirements are clear.' before code, 'The requirements are unclear.' before questions.")
     var confirmClear = false
 
     func validate() throws {
