@@ -11,6 +11,8 @@ import NIOHTTP1
 /// Timing of one throughput run.
 struct RunTiming {
     var seconds: Double
+    /// CPU time of the whole process (client and fake server) per request, in milliseconds.
+    var cpuMillisecondsPerRequest: Double
     /// Per-request round trip minus the server's latency, in milliseconds, sorted.
     var excessMilliseconds: [Double]
 
@@ -40,6 +42,7 @@ func rawCeiling(latency: Duration, count: Int, concurrency: Int) async throws ->
     func drive(_ total: Int) async throws -> RunTiming {
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = processCPUSeconds()
         let excess = try await withThrowingTaskGroup(of: [Double].self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
@@ -62,7 +65,10 @@ func rawCeiling(latency: Duration, count: Int, concurrency: Int) async throws ->
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        return RunTiming(seconds: seconds(clock.now - start), excessMilliseconds: excess.sorted())
+        return RunTiming(
+            seconds: seconds(clock.now - start),
+            cpuMillisecondsPerRequest: (processCPUSeconds() - cpuStart) * 1000 / Double(total),
+            excessMilliseconds: excess.sorted())
     }
 
     do {
@@ -89,3 +95,12 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
+
+/// User plus system CPU seconds of this process so far: unlike wall time, not inflated by other
+/// jobs on the machine, so it shows what each layer costs even when the cores are shared.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let time = { (value: timeval) in Double(value.tv_sec) + Double(value.tv_usec) / 1e6 }
+    return time(usage.ru_utime) + time(usage.ru_stime)
+}

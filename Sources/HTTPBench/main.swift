@@ -53,7 +53,9 @@ func requests(_ count: Int, tag: String) -> [ChatRequest] {
 func run(
     server configuration: FakeOpenAIServer.Configuration, client: (String) -> OpenAIConfiguration,
     batch: [ChatRequest], concurrency: Int
-) async throws -> (results: [Result<ChatResponse, BackendError>], seconds: Double, retries: Int, served: Int) {
+) async throws -> (
+    results: [Result<ChatResponse, BackendError>], seconds: Double, cpuSeconds: Double, retries: Int, served: Int
+) {
     let server = try await FakeOpenAIServer.start(configuration)
     let retries = RetryCounter()
     let model = try OpenAICompatibleModel(configuration: client(server.baseURL), onRetry: { _ in retries.add() })
@@ -61,12 +63,14 @@ func run(
     _ = await model.completeBatch(requests(concurrency, tag: "warmup"), maxConcurrent: concurrency)
     let clock = ContinuousClock()
     let start = clock.now
+    let cpuStart = processCPUSeconds()
     let results = await model.completeBatch(batch, maxConcurrent: concurrency)
     let elapsed = clock.now - start
+    let cpu = processCPUSeconds() - cpuStart
     let served = server.statistics.requests
     try await model.shutdown()
     try await server.shutdown()
-    return (results, seconds(elapsed), retries.value, served)
+    return (results, seconds(elapsed), cpu, retries.value, served)
 }
 
 final class RetryCounter: Sendable {
@@ -91,18 +95,21 @@ var ratios: [Double] = []
 var rates: [Double] = []
 var rawRatios: [Double] = []
 var rawExcess: [(p50: Double, p90: Double)] = []
+var cpuPerRequest: [Double] = []
+var rawCPUPerRequest: [Double] = []
 let loadAtStart = loadAverage()
 for repeat_ in 1...options.repeats {
     let raw = try await rawCeiling(latency: latency, count: options.requests, concurrency: options.concurrency)
     let rawRate = Double(options.requests) / raw.seconds
     rawRatios.append(rawRate / ideal)
     rawExcess.append((raw.excess(percentile: 0.5), raw.excess(percentile: 0.9)))
+    rawCPUPerRequest.append(raw.cpuMillisecondsPerRequest)
     log(
         String(
-            format: "raw ceiling run %d: %.3f s, %.1f req/s, ratio %.3f; per request over the latency: "
-                + "median %.1f ms, p90 %.1f ms, max %.1f ms",
-            repeat_, raw.seconds, rawRate, rawRate / ideal, raw.excess(percentile: 0.5),
-            raw.excess(percentile: 0.9), raw.excess(percentile: 1)))
+            format: "raw ceiling run %d: %.3f s, %.1f req/s, ratio %.3f, CPU %.3f ms/request; per request over "
+                + "the latency: median %.1f ms, p90 %.1f ms, max %.1f ms",
+            repeat_, raw.seconds, rawRate, rawRate / ideal, raw.cpuMillisecondsPerRequest,
+            raw.excess(percentile: 0.5), raw.excess(percentile: 0.9), raw.excess(percentile: 1)))
     let outcome = try await run(
         server: .init(latency: latency, maxRequests: 10 * options.requests),
         client: {
@@ -115,10 +122,11 @@ for repeat_ in 1...options.repeats {
     let rate = Double(options.requests) / outcome.seconds
     rates.append(rate)
     ratios.append(rate / ideal)
+    cpuPerRequest.append(outcome.cpuSeconds * 1000 / Double(options.requests))
     log(
         String(
-            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, failures %d",
-            repeat_, outcome.seconds, rate, ideal, rate / ideal, failures))
+            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, CPU %.3f ms/request, failures %d",
+            repeat_, outcome.seconds, rate, ideal, rate / ideal, cpuPerRequest.last!, failures))
     guard failures == 0 else {
         log("a clean-server request failed: \(outcome.results.first { (try? $0.get()) == nil }!)")
         exit(1)
@@ -188,6 +196,8 @@ let summary: [String: Any] = [
     "ratio_of_raw": rounded3(median(ourShare)),
     "raw_excess_ms_p50": (median(rawExcess.map(\.p50)) * 10).rounded() / 10,
     "raw_excess_ms_p90": (median(rawExcess.map(\.p90)) * 10).rounded() / 10,
+    "cpu_ms_per_request": rounded3(median(cpuPerRequest)),
+    "raw_cpu_ms_per_request": rounded3(median(rawCPUPerRequest)),
     "load_avg_start": loadAtStart,
     "load_avg_end": loadAverage(),
     "fault_seconds": (faulty.seconds * 1000).rounded() / 1000,
