@@ -13,6 +13,8 @@ struct RunTiming {
     var seconds: Double
     /// CPU time of the whole process (client and fake server) per request, in milliseconds.
     var cpuMillisecondsPerRequest: Double
+    /// Voluntary context switches of the whole process per request.
+    var switchesPerRequest: Double
     /// Per-request round trip minus the server's latency, in milliseconds, sorted.
     var excessMilliseconds: [Double]
 
@@ -42,7 +44,7 @@ func rawCeiling(latency: Duration, count: Int, concurrency: Int) async throws ->
     func drive(_ total: Int) async throws -> RunTiming {
         let clock = ContinuousClock()
         let start = clock.now
-        let cpuStart = processCPUSeconds()
+        let usage = ProcessUsage.now()
         let excess = try await withThrowingTaskGroup(of: [Double].self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
@@ -65,10 +67,11 @@ func rawCeiling(latency: Duration, count: Int, concurrency: Int) async throws ->
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
+        let elapsed = clock.now - start
+        let cost = ProcessUsage.now().perRequest(since: usage, requests: total)
         return RunTiming(
-            seconds: seconds(clock.now - start),
-            cpuMillisecondsPerRequest: (processCPUSeconds() - cpuStart) * 1000 / Double(total),
-            excessMilliseconds: excess.sorted())
+            seconds: seconds(elapsed), cpuMillisecondsPerRequest: cost.cpuMilliseconds,
+            switchesPerRequest: cost.switches, excessMilliseconds: excess.sorted())
     }
 
     do {
@@ -96,11 +99,26 @@ func seconds(_ duration: Duration) -> Double {
 
 func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
 
-/// User plus system CPU seconds of this process so far: unlike wall time, not inflated by other
-/// jobs on the machine, so it shows what each layer costs even when the cores are shared.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    let time = { (value: timeval) in Double(value.tv_sec) + Double(value.tv_usec) / 1e6 }
-    return time(usage.ru_utime) + time(usage.ru_stime)
+/// What the process has used so far, for costs per request that, unlike wall time, other jobs on
+/// the machine do not inflate: CPU time, and voluntary context switches — a thread going to sleep
+/// to wait for another, i.e. the hand-offs between threads that a round trip takes.
+struct ProcessUsage {
+    var cpuSeconds: Double
+    var voluntarySwitches: Int
+
+    static func now() -> ProcessUsage {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let time = { (value: timeval) in Double(value.tv_sec) + Double(value.tv_usec) / 1e6 }
+        return ProcessUsage(
+            cpuSeconds: time(usage.ru_utime) + time(usage.ru_stime), voluntarySwitches: usage.ru_nvcsw)
+    }
+
+    /// Per request since `start`: CPU milliseconds and voluntary context switches.
+    func perRequest(since start: ProcessUsage, requests: Int) -> (cpuMilliseconds: Double, switches: Double) {
+        (
+            (cpuSeconds - start.cpuSeconds) * 1000 / Double(requests),
+            Double(voluntarySwitches - start.voluntarySwitches) / Double(requests)
+        )
+    }
 }

@@ -54,7 +54,8 @@ func run(
     server configuration: FakeOpenAIServer.Configuration, client: (String) -> OpenAIConfiguration,
     batch: [ChatRequest], concurrency: Int
 ) async throws -> (
-    results: [Result<ChatResponse, BackendError>], seconds: Double, cpuSeconds: Double, retries: Int, served: Int
+    results: [Result<ChatResponse, BackendError>], seconds: Double,
+    cost: (cpuMilliseconds: Double, switches: Double), retries: Int, served: Int
 ) {
     let server = try await FakeOpenAIServer.start(configuration)
     let retries = RetryCounter()
@@ -63,14 +64,14 @@ func run(
     _ = await model.completeBatch(requests(concurrency, tag: "warmup"), maxConcurrent: concurrency)
     let clock = ContinuousClock()
     let start = clock.now
-    let cpuStart = processCPUSeconds()
+    let usage = ProcessUsage.now()
     let results = await model.completeBatch(batch, maxConcurrent: concurrency)
     let elapsed = clock.now - start
-    let cpu = processCPUSeconds() - cpuStart
+    let cost = ProcessUsage.now().perRequest(since: usage, requests: batch.count)
     let served = server.statistics.requests
     try await model.shutdown()
     try await server.shutdown()
-    return (results, seconds(elapsed), cpu, retries.value, served)
+    return (results, seconds(elapsed), cost, retries.value, served)
 }
 
 final class RetryCounter: Sendable {
@@ -97,6 +98,8 @@ var rawRatios: [Double] = []
 var rawExcess: [(p50: Double, p90: Double)] = []
 var cpuPerRequest: [Double] = []
 var rawCPUPerRequest: [Double] = []
+var switchesPerRequest: [Double] = []
+var rawSwitchesPerRequest: [Double] = []
 let loadAtStart = loadAverage()
 for repeat_ in 1...options.repeats {
     let raw = try await rawCeiling(latency: latency, count: options.requests, concurrency: options.concurrency)
@@ -104,11 +107,12 @@ for repeat_ in 1...options.repeats {
     rawRatios.append(rawRate / ideal)
     rawExcess.append((raw.excess(percentile: 0.5), raw.excess(percentile: 0.9)))
     rawCPUPerRequest.append(raw.cpuMillisecondsPerRequest)
+    rawSwitchesPerRequest.append(raw.switchesPerRequest)
     log(
         String(
-            format: "raw ceiling run %d: %.3f s, %.1f req/s, ratio %.3f, CPU %.3f ms/request; per request over "
-                + "the latency: median %.1f ms, p90 %.1f ms, max %.1f ms",
-            repeat_, raw.seconds, rawRate, rawRate / ideal, raw.cpuMillisecondsPerRequest,
+            format: "raw ceiling run %d: %.3f s, %.1f req/s, ratio %.3f, CPU %.3f ms/request, %.1f context "
+                + "switches/request; per request over the latency: median %.1f ms, p90 %.1f ms, max %.1f ms",
+            repeat_, raw.seconds, rawRate, rawRate / ideal, raw.cpuMillisecondsPerRequest, raw.switchesPerRequest,
             raw.excess(percentile: 0.5), raw.excess(percentile: 0.9), raw.excess(percentile: 1)))
     let outcome = try await run(
         server: .init(latency: latency, maxRequests: 10 * options.requests),
@@ -122,11 +126,14 @@ for repeat_ in 1...options.repeats {
     let rate = Double(options.requests) / outcome.seconds
     rates.append(rate)
     ratios.append(rate / ideal)
-    cpuPerRequest.append(outcome.cpuSeconds * 1000 / Double(options.requests))
+    cpuPerRequest.append(outcome.cost.cpuMilliseconds)
+    switchesPerRequest.append(outcome.cost.switches)
     log(
         String(
-            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, CPU %.3f ms/request, failures %d",
-            repeat_, outcome.seconds, rate, ideal, rate / ideal, cpuPerRequest.last!, failures))
+            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, CPU %.3f ms/request, "
+                + "%.1f context switches/request, failures %d",
+            repeat_, outcome.seconds, rate, ideal, rate / ideal, outcome.cost.cpuMilliseconds, outcome.cost.switches,
+            failures))
     guard failures == 0 else {
         log("a clean-server request failed: \(outcome.results.first { (try? $0.get()) == nil }!)")
         exit(1)
@@ -198,6 +205,8 @@ let summary: [String: Any] = [
     "raw_excess_ms_p90": (median(rawExcess.map(\.p90)) * 10).rounded() / 10,
     "cpu_ms_per_request": rounded3(median(cpuPerRequest)),
     "raw_cpu_ms_per_request": rounded3(median(rawCPUPerRequest)),
+    "switches_per_request": (median(switchesPerRequest) * 10).rounded() / 10,
+    "raw_switches_per_request": (median(rawSwitchesPerRequest) * 10).rounded() / 10,
     "load_avg_start": loadAtStart,
     "load_avg_end": loadAverage(),
     "fault_seconds": (faulty.seconds * 1000).rounded() / 1000,
