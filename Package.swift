@@ -133,7 +133,12 @@ let package = Package(
             swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "clarifycoder-http-bench",
-            dependencies: ["Backends", "BackendsTesting"],
+            dependencies: [
+                "Backends", "BackendsTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Sources/HTTPBench"
         ),
         // Tests

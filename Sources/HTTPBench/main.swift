@@ -3,6 +3,8 @@
 // Phase 1, throughput: a fake OpenAI-compatible server that answers after a fixed latency,
 // `requests` requests with `concurrency` in flight; the ideal rate is concurrency / latency, and
 // the ratio achieved / ideal is the figure of merit (target ≥ 0.90). Repeated, median reported.
+// Each repeat is preceded by the raw ceiling (RawCeiling.swift) on a fresh server, so `ratio_of_raw`
+// separates our client's layers from what the server, loopback and SwiftNIO cost on the machine.
 // Phase 2, faults: the same load with injected 429s (with Retry-After), 500s, hangs past the
 // attempt deadline, truncated JSON, garbage bodies and connection resets on first attempts, plus
 // items whose every attempt fails. Every item must come back exactly once — its own answer or a
@@ -51,7 +53,10 @@ func requests(_ count: Int, tag: String) -> [ChatRequest] {
 func run(
     server configuration: FakeOpenAIServer.Configuration, client: (String) -> OpenAIConfiguration,
     batch: [ChatRequest], concurrency: Int
-) async throws -> (results: [Result<ChatResponse, BackendError>], seconds: Double, retries: Int, served: Int) {
+) async throws -> (
+    results: [Result<ChatResponse, BackendError>], seconds: Double,
+    cost: (cpuMilliseconds: Double, switches: Double), retries: Int, served: Int
+) {
     let server = try await FakeOpenAIServer.start(configuration)
     let retries = RetryCounter()
     let model = try OpenAICompatibleModel(configuration: client(server.baseURL), onRetry: { _ in retries.add() })
@@ -59,13 +64,14 @@ func run(
     _ = await model.completeBatch(requests(concurrency, tag: "warmup"), maxConcurrent: concurrency)
     let clock = ContinuousClock()
     let start = clock.now
+    let usage = ProcessUsage.now()
     let results = await model.completeBatch(batch, maxConcurrent: concurrency)
     let elapsed = clock.now - start
+    let cost = ProcessUsage.now().perRequest(since: usage, requests: batch.count)
     let served = server.statistics.requests
     try await model.shutdown()
     try await server.shutdown()
-    let (whole, atto) = elapsed.components
-    return (results, Double(whole) + Double(atto) / 1e18, retries.value, served)
+    return (results, seconds(elapsed), cost, retries.value, served)
 }
 
 final class RetryCounter: Sendable {
@@ -78,10 +84,36 @@ let options = Options(arguments: CommandLine.arguments)
 let latency = Duration.milliseconds(options.latencyMilliseconds)
 let ideal = Double(options.concurrency) / (Double(options.latencyMilliseconds) / 1000)
 
-// Phase 1: throughput on a clean server.
+/// The 1-minute load average, so each result carries the machine's state with it.
+func loadAverage() -> Double {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return Double(text.split(separator: " ").first ?? "") ?? .nan
+}
+
+// Phase 1: throughput on a clean server, each repeat measuring the raw ceiling and then our client,
+// so both see the same machine load.
 var ratios: [Double] = []
 var rates: [Double] = []
+var rawRatios: [Double] = []
+var rawExcess: [(p50: Double, p90: Double)] = []
+var cpuPerRequest: [Double] = []
+var rawCPUPerRequest: [Double] = []
+var switchesPerRequest: [Double] = []
+var rawSwitchesPerRequest: [Double] = []
+let loadAtStart = loadAverage()
 for repeat_ in 1...options.repeats {
+    let raw = try await rawCeiling(latency: latency, count: options.requests, concurrency: options.concurrency)
+    let rawRate = Double(options.requests) / raw.seconds
+    rawRatios.append(rawRate / ideal)
+    rawExcess.append((raw.excess(percentile: 0.5), raw.excess(percentile: 0.9)))
+    rawCPUPerRequest.append(raw.cpuMillisecondsPerRequest)
+    rawSwitchesPerRequest.append(raw.switchesPerRequest)
+    log(
+        String(
+            format: "raw ceiling run %d: %.3f s, %.1f req/s, ratio %.3f, CPU %.3f ms/request, %.1f context "
+                + "switches/request; per request over the latency: median %.1f ms, p90 %.1f ms, max %.1f ms",
+            repeat_, raw.seconds, rawRate, rawRate / ideal, raw.cpuMillisecondsPerRequest, raw.switchesPerRequest,
+            raw.excess(percentile: 0.5), raw.excess(percentile: 0.9), raw.excess(percentile: 1)))
     let outcome = try await run(
         server: .init(latency: latency, maxRequests: 10 * options.requests),
         client: {
@@ -94,10 +126,14 @@ for repeat_ in 1...options.repeats {
     let rate = Double(options.requests) / outcome.seconds
     rates.append(rate)
     ratios.append(rate / ideal)
+    cpuPerRequest.append(outcome.cost.cpuMilliseconds)
+    switchesPerRequest.append(outcome.cost.switches)
     log(
         String(
-            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, failures %d",
-            repeat_, outcome.seconds, rate, ideal, rate / ideal, failures))
+            format: "throughput run %d: %.3f s, %.1f req/s (ideal %.1f), ratio %.3f, CPU %.3f ms/request, "
+                + "%.1f context switches/request, failures %d",
+            repeat_, outcome.seconds, rate, ideal, rate / ideal, outcome.cost.cpuMilliseconds, outcome.cost.switches,
+            failures))
     guard failures == 0 else {
         log("a clean-server request failed: \(outcome.results.first { (try? $0.get()) == nil }!)")
         exit(1)
@@ -150,18 +186,29 @@ log(
             + "lost %d, duplicated %d",
         faulty.seconds, completed, failed, expectedFailures, faulty.retries, faulty.served, lost, duplicated))
 
-let sortedRatios = ratios.sorted()
-let sortedRates = rates.sorted()
-let median = { (values: [Double]) in values[values.count / 2] }
+let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+let rounded3 = { (value: Double) in (value * 1000).rounded() / 1000 }
+let ourShare = zip(ratios, rawRatios).map { $0 / $1 }
 let summary: [String: Any] = [
     "name": "http",
     "requests": options.requests,
     "in_flight": options.concurrency,
     "latency_ms": options.latencyMilliseconds,
     "ideal_req_per_s": ideal,
-    "achieved_req_per_s": (median(sortedRates) * 10).rounded() / 10,
-    "ratio": (median(sortedRatios) * 1000).rounded() / 1000,
-    "ratios": ratios.map { ($0 * 1000).rounded() / 1000 },
+    "achieved_req_per_s": (median(rates) * 10).rounded() / 10,
+    "ratio": rounded3(median(ratios)),
+    "ratios": ratios.map(rounded3),
+    "raw_ratio": rounded3(median(rawRatios)),
+    "raw_ratios": rawRatios.map(rounded3),
+    "ratio_of_raw": rounded3(median(ourShare)),
+    "raw_excess_ms_p50": (median(rawExcess.map(\.p50)) * 10).rounded() / 10,
+    "raw_excess_ms_p90": (median(rawExcess.map(\.p90)) * 10).rounded() / 10,
+    "cpu_ms_per_request": rounded3(median(cpuPerRequest)),
+    "raw_cpu_ms_per_request": rounded3(median(rawCPUPerRequest)),
+    "switches_per_request": (median(switchesPerRequest) * 10).rounded() / 10,
+    "raw_switches_per_request": (median(rawSwitchesPerRequest) * 10).rounded() / 10,
+    "load_avg_start": loadAtStart,
+    "load_avg_end": loadAverage(),
     "fault_seconds": (faulty.seconds * 1000).rounded() / 1000,
     "completed": completed,
     "failed": failed,

@@ -19,6 +19,15 @@ struct OpenAIClientTests {
         }
     }
 
+    @Test("quotes, backslashes, control characters and non-ASCII text survive the round trip")
+    func escaping() async throws {
+        let message = "say \"hi\" \\ path\\to\nnext\tline\r\u{01}\u{1F} — 日本語 🙂 </script>"
+        try await withFakeServer { _, model in
+            let response = try await model.complete(ChatRequest(messages: [.user(message)]))
+            #expect(response.text == "echo: " + message)
+        }
+    }
+
     @Test("the base URL works with or without /v1 and with a trailing slash")
     func baseURLForms() async throws {
         let fake = try await FakeOpenAIServer.start()

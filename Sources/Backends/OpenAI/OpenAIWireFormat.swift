@@ -72,30 +72,31 @@ enum OpenAIWireFormat {
         } catch let error as DecodingError {
             throw classify(error, data: data, statusCode: statusCode)
         }
-        let excerpt = BackendError.excerpt(String(decoding: data, as: UTF8.self))
+        // Built only for an error: a copy of the whole body per successful call is a waste.
+        let excerpt = { BackendError.excerpt(String(decoding: data, as: UTF8.self)) }
         if let apiError = body.error, body.choices == nil {
             throw BackendError(
                 .serverError, "the endpoint answered with an error object: \(apiError.message ?? "no message")",
-                statusCode: statusCode, bodyExcerpt: excerpt)
+                statusCode: statusCode, bodyExcerpt: excerpt())
         }
         guard let wireChoices = body.choices else {
             throw BackendError(
                 .unexpectedResponse,
                 "the body is JSON but has no `choices` field, so it is not a chat completion; "
                     + "check that the base URL points at an OpenAI-compatible server",
-                statusCode: statusCode, bodyExcerpt: excerpt)
+                statusCode: statusCode, bodyExcerpt: excerpt())
         }
         if wireChoices.isEmpty {
             throw BackendError(
                 .emptyResponse, "the completion has an empty `choices` list", statusCode: statusCode,
-                bodyExcerpt: excerpt)
+                bodyExcerpt: excerpt())
         }
         var choices: [ChatChoice] = []
         for (position, choice) in wireChoices.enumerated() {
             guard let content = choice.message.map({ $0.content ?? "" }) ?? choice.text else {
                 throw BackendError(
                     .unexpectedResponse, "`choices[\(position)]` has neither `message` nor `text`",
-                    statusCode: statusCode, bodyExcerpt: excerpt)
+                    statusCode: statusCode, bodyExcerpt: excerpt())
             }
             let reason = choice.finish_reason.map(FinishReason.init(rawValue:)) ?? .unknown
             choices.append(ChatChoice(index: choice.index ?? position, content: content, finishReason: reason))
