@@ -58,6 +58,17 @@ public struct LlamaGraph {
         return Tensor.linearCrossEntropy(hidden: h, weight: parameters["lm_head.weight"]!, targets: targets)
     }
 
+    /// Several mean cross-entropies from one forward pass: one per target array (each one id per
+    /// position, `-100` where ignored), all through the fused head on the same hidden states — the
+    /// SFT loss and the trainer's decision term share the forward and backward through the body.
+    public func losses(
+        ids: [Int32], batch b: Int, length t: Int, targets: [[Int32]], lora: LoRALayers? = nil,
+        dropoutSeed: UInt64? = nil
+    ) -> [Tensor] {
+        let h = hidden(ids: ids, batch: b, length: t, lora: lora, dropoutSeed: dropoutSeed)
+        return targets.map { Tensor.linearCrossEntropy(hidden: h, weight: parameters["lm_head.weight"]!, targets: $0) }
+    }
+
     /// The final-norm hidden states (B, T, D). With `lora`, every adapted projection adds
     /// scale·(dropout(x)·Aᵀ)·Bᵀ (PEFT's `lora.Linear.forward`); dropout runs only when a seed is
     /// given (training), one independent mask per module, salted by the module's index.

@@ -18,14 +18,29 @@ extension TrainingSession {
             // The loss of the step is the mean over every supervised token of its micro-batches
             // (what `transformers` computes with `num_items_in_batch`), so each micro-batch's mean
             // is weighted by its share of those tokens before its backward.
+            // With a decision term, each micro-batch also adds weight × its share of the step's
+            // opening tokens × the mean cross-entropy over them.
             let supervised = microBatches.map(\.supervised).reduce(0, +)
-            var lossSum = 0.0
+            let openings = microBatches.map(\.decision).reduce(0, +)
+            let decisionWeight = parameters.decision?.weight ?? 0
+            var lossSum = 0.0, decisionSum = 0.0
             for (index, micro) in microBatches.enumerated() where micro.supervised > 0 {
-                let loss = graph.loss(
-                    ids: micro.ids, batch: micro.ids.count / micro.length, length: micro.length,
-                    targets: micro.targets, lora: lora, dropoutSeed: dropoutSeed(step: state.step, microBatch: index))
-                lossSum += Double(loss.item()) * Double(micro.supervised)
-                (loss * (Float(micro.supervised) / Float(supervised))).backward()
+                let seed = dropoutSeed(step: state.step, microBatch: index)
+                if micro.decision > 0 {
+                    let terms = graph.losses(
+                        ids: micro.ids, batch: micro.rows, length: micro.length,
+                        targets: [micro.targets, micro.decisionTargets], lora: lora, dropoutSeed: seed)
+                    lossSum += Double(terms[0].item()) * Double(micro.supervised)
+                    decisionSum += Double(terms[1].item()) * Double(micro.decision)
+                    (terms[0] * (Float(micro.supervised) / Float(supervised))
+                        + terms[1] * (decisionWeight * Float(micro.decision) / Float(openings))).backward()
+                } else {
+                    let loss = graph.loss(
+                        ids: micro.ids, batch: micro.rows, length: micro.length, targets: micro.targets, lora: lora,
+                        dropoutSeed: seed)
+                    lossSum += Double(loss.item()) * Double(micro.supervised)
+                    (loss * (Float(micro.supervised) / Float(supervised))).backward()
+                }
             }
             var gradientNorm: Float?
             if parameters.maxGradNorm > 0 {
@@ -51,6 +66,7 @@ extension TrainingSession {
                 "supervised_tokens": supervised, "tokens_per_s": rate,
             ]
             if let gradientNorm { record["grad_norm"] = Double(gradientNorm) }
+            if openings > 0 { record["decision_loss"] = decisionSum / Double(openings) }
             try metrics.append(record)
             let report = SFTTrainer.Progress(
                 event: .step, step: state.step, totalSteps: totalSteps, loss: loss, learningRate: learningRate,
@@ -61,11 +77,18 @@ extension TrainingSession {
             if !data.validation.isEmpty
                 && (last || (parameters.validateEvery > 0 && state.step % parameters.validateEvery == 0))
             {
-                let validationLoss = validate()
+                let (validationLoss, validationDecision) = validate()
                 state.lastValidationLoss = validationLoss
-                try metrics.append(["step": state.step, "val_loss": validationLoss])
-                if state.bestValidationLoss.map({ validationLoss < $0 }) ?? true {
-                    state.bestValidationLoss = validationLoss
+                var line: [String: Any] = ["step": state.step, "val_loss": validationLoss]
+                // The best adapter minimises the training objective on the validation set.
+                var objective = validationLoss
+                if let validationDecision {
+                    line["val_decision_loss"] = validationDecision
+                    objective += Double(decisionWeight) * validationDecision
+                }
+                try metrics.append(line)
+                if state.bestValidationLoss.map({ objective < $0 }) ?? true {
+                    state.bestValidationLoss = objective
                     state.bestStep = state.step
                     if let lora { try RunFolder.replaceFolder(run.adapter) { try lora.adapter.write(to: $0) } }
                 }
@@ -83,22 +106,28 @@ extension TrainingSession {
         return try finish(stopped: stopped, tokens: tokensThisRun, seconds: Date().timeIntervalSince(started))
     }
 
-    /// Mean loss over every supervised token of the validation set (no dropout, no graph).
-    func validate() -> Double {
+    /// Mean loss over every supervised token of the validation set (no dropout, no graph), and with
+    /// a decision term the mean over the first answers' opening tokens.
+    func validate() -> (loss: Double, decision: Double?) {
         let order = data.validation.indices.sorted { data.validation[$0].count > data.validation[$1].count }
-        var total = 0.0, count = 0
+        var total = 0.0, count = 0, decisionTotal = 0.0, decisionCount = 0
         withNoGrad {
             for start in stride(from: 0, to: order.count, by: parameters.batchSize) {
                 let rows = order[start..<min(start + parameters.batchSize, order.count)].map { data.validation[$0] }
                 let micro = batch(rows)
                 guard micro.supervised > 0 else { continue }
-                let loss = graph.loss(
-                    ids: micro.ids, batch: rows.count, length: micro.length, targets: micro.targets, lora: lora)
-                total += Double(loss.item()) * Double(micro.supervised)
+                let targets = micro.decision > 0 ? [micro.targets, micro.decisionTargets] : [micro.targets]
+                let terms = graph.losses(
+                    ids: micro.ids, batch: rows.count, length: micro.length, targets: targets, lora: lora)
+                total += Double(terms[0].item()) * Double(micro.supervised)
                 count += micro.supervised
+                if terms.count > 1 {
+                    decisionTotal += Double(terms[1].item()) * Double(micro.decision)
+                    decisionCount += micro.decision
+                }
             }
         }
-        return count > 0 ? total / Double(count) : .nan
+        return (count > 0 ? total / Double(count) : .nan, decisionCount > 0 ? decisionTotal / Double(decisionCount) : nil)
     }
 
     /// Final artefacts and the summary.

@@ -56,6 +56,20 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         case truncatePrompt = "truncate-prompt"
     }
 
+    /// An extra loss term on the opening of each example's first answer, where a clarification-aware
+    /// model decides between asking and coding. Averaged over every supervised token, that decision
+    /// is one token among hundreds of code tokens and barely moves the model; this term adds
+    /// `weight` × the mean cross-entropy over the first `tokens` tokens of every first answer.
+    public struct Decision: Codable, Sendable, Equatable {
+        public var weight: Float
+        public var tokens: Int
+
+        public init(weight: Float, tokens: Int = 8) {
+            self.weight = weight
+            self.tokens = tokens
+        }
+    }
+
     /// The base checkpoint: a `.gguf` file or a Hugging Face folder.
     public var model: String
     /// The Hugging Face id the base came from (PEFT's `base_model_name_or_path`), or nil.
@@ -94,6 +108,8 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     public var checkpointEvery: Int
     /// Chat format by name when the checkpoint's own is not recognised (see ``ChatTemplate/names``).
     public var template: String?
+    /// The decision loss term; nil (the default) trains on the mean over supervised tokens alone.
+    public var decision: Decision?
 
     public init(
         model: String, baseModelID: String? = nil, fullFineTune: Bool = false, lora: LoRA = LoRA(), data: String,
@@ -101,7 +117,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         warmupSteps: Int = 0, steps: Int? = nil, epochs: Int = 1, batchSize: Int = 4, gradientAccumulation: Int = 1,
         maxLength: Int = 1024, overflow: Overflow = .skip, lastAssistantOnly: Bool = false, seed: UInt64 = 0,
         weightDecay: Float = 0.01, maxGradNorm: Float = 1, validateEvery: Int = 50, checkpointEvery: Int = 100,
-        template: String? = nil
+        template: String? = nil, decision: Decision? = nil
     ) {
         self.model = model
         self.baseModelID = baseModelID
@@ -125,10 +141,11 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         self.validateEvery = validateEvery
         self.checkpointEvery = checkpointEvery
         self.template = template
+        self.decision = decision
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, lora, data, schedule, steps, epochs, overflow, seed, template
+        case model, lora, data, schedule, steps, epochs, overflow, seed, template, decision
         case baseModelID = "base_model_id"
         case fullFineTune = "full_fine_tune"
         case validation = "val"
@@ -169,6 +186,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         try c.encode(validateEvery, forKey: .validateEvery)
         try c.encode(checkpointEvery, forKey: .checkpointEvery)
         try c.encode(template, forKey: .template)
+        try c.encodeIfPresent(decision, forKey: .decision)
     }
 
     /// Checks ranges and combinations, naming the option at fault.
@@ -192,6 +210,12 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         guard weightDecay >= 0 else { throw fail("weight decay must be ≥ 0, got \(weightDecay)") }
         guard maxGradNorm >= 0 else { throw fail("max grad norm must be ≥ 0, got \(maxGradNorm)") }
         guard validateEvery >= 0, checkpointEvery >= 0 else { throw fail("val/checkpoint intervals must be ≥ 0") }
+        if let decision {
+            guard decision.weight >= 0, decision.weight.isFinite else {
+                throw fail("decision weight must be ≥ 0, got \(decision.weight)")
+            }
+            guard decision.tokens > 0 else { throw fail("decision tokens must be positive, got \(decision.tokens)") }
+        }
         if let template, ChatTemplate(named: template) == nil {
             throw fail("unknown template '\(template)'; known: \(ChatTemplate.names.joined(separator: ", "))")
         }

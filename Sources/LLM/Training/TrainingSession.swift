@@ -107,12 +107,15 @@ struct TrainingSession {
         SeededGenerator.mix(SeededGenerator.mix(parameters.seed ^ 0xD40_9047) &+ UInt64(step) << 16 &+ UInt64(microBatch))
     }
 
-    /// Right-padded ids and next-token targets (−100 off the answers and on padding) of `examples`.
-    func batch(_ examples: [SFTExample]) -> (ids: [Int32], targets: [Int32], length: Int, supervised: Int, tokens: Int) {
+    /// Right-padded ids and next-token targets (−100 off the answers and on padding) of `examples`,
+    /// and, with a ``TrainingParameters/Decision`` term, the targets of the first answers' opening
+    /// tokens alone (−100 elsewhere).
+    func batch(_ examples: [SFTExample]) -> MicroBatch {
         let length = examples.map(\.count).max() ?? 0
         var ids = [Int32](repeating: padID, count: examples.count * length)
         var targets = [Int32](repeating: -100, count: examples.count * length)
-        var supervised = 0, tokens = 0
+        var decisionTargets = [Int32](repeating: -100, count: parameters.decision == nil ? 0 : examples.count * length)
+        var supervised = 0, tokens = 0, decision = 0
         for (row, example) in examples.enumerated() {
             let base = row * length
             tokens += example.count
@@ -123,7 +126,31 @@ struct TrainingSession {
                     supervised += 1
                 }
             }
+            if let opening = parameters.decision?.tokens, let first = example.firstAnswer {
+                // Position t predicts token t + 1: the opening's tokens first…first+opening−1, supervised ones only.
+                for next in first..<min(first + opening, example.count) where example.supervised[next] {
+                    decisionTargets[base + next - 1] = example.ids[next]
+                    decision += 1
+                }
+            }
         }
-        return (ids, targets, length, supervised, tokens)
+        return MicroBatch(
+            ids: ids, targets: targets, decisionTargets: decisionTargets, length: length, supervised: supervised,
+            decision: decision, tokens: tokens)
     }
+}
+
+/// One micro-batch, ready for the graph.
+struct MicroBatch {
+    var ids: [Int32]
+    var targets: [Int32]
+    /// Targets of the first answers' opening tokens only (empty without a decision term).
+    var decisionTargets: [Int32]
+    var length: Int
+    /// Supervised tokens (targets other than −100).
+    var supervised: Int
+    /// Opening tokens in `decisionTargets`.
+    var decision: Int
+    var tokens: Int
+    var rows: Int { length == 0 ? 0 : ids.count / length }
 }

@@ -126,6 +126,8 @@ public struct ConfigField {
             .int("train.warmup", \.train.warmup, "Linear warm-up steps."),
             .string("train.schedule", \.train.schedule, "cosine or linear decay after the warm-up."),
             .int("train.validation_every", \.train.validationEvery, "Validate every this many steps (0: at the end only)."),
+            .double("train.decision_weight", \.train.decisionWeight, "Weight of the extra loss on the opening tokens of every first answer, where the model decides to ask or to code (0: off)."),
+            .int("train.decision_tokens", \.train.decisionTokens, "Opening tokens of each first answer that the decision loss covers."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
             .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades) or openai:NAME."),

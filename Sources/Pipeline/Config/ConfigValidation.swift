@@ -90,6 +90,10 @@ extension PipelineConfig {
             throw fail("train.schedule", "'\(train.schedule)' is not cosine or linear")
         }
         guard train.validationEvery >= 0 else { throw fail("train.validation_every", "must be 0 or more") }
+        guard train.decisionWeight >= 0, train.decisionWeight.isFinite else {
+            throw fail("train.decision_weight", "must be 0 or more")
+        }
+        guard train.decisionTokens >= 1 else { throw fail("train.decision_tokens", "must be at least 1") }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
         if eval.evaluator != "heuristic", !(eval.evaluator.hasPrefix("openai:") && eval.evaluator.count > 7) {
             throw fail("eval.evaluator", "'\(eval.evaluator)' is not heuristic or openai:NAME")

@@ -68,6 +68,11 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var schedule = "cosine"
         /// Validation every this many steps (0: only at the end).
         public var validationEvery = 40
+        /// Weight of the extra loss on the opening tokens of every first answer, where the model
+        /// decides between asking and coding (0: off; see `TrainingParameters.Decision`).
+        public var decisionWeight = 0.0
+        /// How many opening tokens that term covers.
+        public var decisionTokens = 8
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }

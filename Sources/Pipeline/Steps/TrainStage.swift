@@ -31,7 +31,9 @@ enum TrainStage {
             schedule: TrainingParameters.Schedule(rawValue: train.schedule) ?? .cosine, warmupSteps: train.warmup,
             steps: train.steps, epochs: train.epochs ?? 1, batchSize: train.batchSize,
             gradientAccumulation: train.gradAccum, maxLength: train.maxLength, seed: config.seed,
-            validateEvery: train.validationEvery, checkpointEvery: checkpointInterval(config))
+            validateEvery: train.validationEvery, checkpointEvery: checkpointInterval(config),
+            decision: train.decisionWeight > 0
+                ? TrainingParameters.Decision(weight: Float(train.decisionWeight), tokens: train.decisionTokens) : nil)
     }
 
     /// A checkpoint about every 5 minutes of the estimated run, so a kill loses little.

@@ -93,6 +93,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Chat format when the model's own is not recognised: \(ChatTemplate.names.joined(separator: ", ")).")
     var template: String?
 
+    @Option(help: "Weight of an extra loss on the opening tokens of every first answer, where a model decides to ask or to code (0: off).")
+    var decisionWeight: Float = 0
+
+    @Option(help: "Opening tokens of each first answer covered by --decision-weight.")
+    var decisionTokens: Int = 8
+
     @Option(help: "Seed of the adapter initialisation, data order and dropout.")
     var seed: UInt64 = 0
 
@@ -153,7 +159,8 @@ struct TrainCommand: ParsableCommand {
             data: Self.absolute(data!), validation: val.map(Self.absolute), learningRate: lr, schedule: schedule, warmupSteps: warmup, steps: steps,
             epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
-            maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template)
+            maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template,
+            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens) : nil)
     }
 
     func run() throws {

@@ -8,6 +8,9 @@ struct SFTExample: Sendable {
     var supervised: [Bool]
     /// `file:line` of the dialogue.
     var source: String
+    /// Index of the first token of the first assistant answer (where the ask-or-code decision is
+    /// made), or nil when the dialogue has no answer in the kept tokens.
+    var firstAnswer: Int? = nil
 
     var count: Int { ids.count }
     var supervisedCount: Int { supervised.dropFirst().reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -46,6 +49,7 @@ struct SFTEncoder {
             supervised += Array(repeating: supervise, count: tokens.count)
         }
         var rendered = ""
+        var firstAnswer: Int?
         for (index, message) in messages.enumerated() {
             let full = template.render(Array(messages[...index]), addGenerationPrompt: false)
             guard full.hasPrefix(rendered) else {
@@ -59,6 +63,7 @@ struct SFTEncoder {
                 }
                 append(full.dropFirst(rendered.count).prefix(header.count - rendered.count), supervise: false)
                 let turn = full.dropFirst(header.count)
+                if firstAnswer == nil { firstAnswer = ids.count }
                 let supervise = !lastAssistantOnly || index == lastAssistant
                 let marker = template.endOfTurn.trimmingCharacters(in: .newlines)
                 if let end = turn.range(of: marker, options: .backwards) {
@@ -72,7 +77,7 @@ struct SFTEncoder {
             }
             rendered = full
         }
-        var example = SFTExample(ids: ids, supervised: supervised, source: source)
+        var example = SFTExample(ids: ids, supervised: supervised, source: source, firstAnswer: firstAnswer)
         guard example.count > maxLength else { return .example(example, truncated: false) }
         let excess = example.count - maxLength
         let firstSupervised = supervised.firstIndex(of: true) ?? example.count
@@ -82,6 +87,7 @@ struct SFTEncoder {
         }
         example.ids.removeFirst(excess)
         example.supervised.removeFirst(excess)
+        example.firstAnswer = firstAnswer.map { $0 - excess }.flatMap { $0 > 0 ? $0 : nil }
         return .example(example, truncated: true)
     }
 }
