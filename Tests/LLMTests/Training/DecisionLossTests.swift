@@ -1,0 +1,102 @@
+import ClarifyCore
+import Foundation
+import Tensor
+import Testing
+
+@testable import LLM
+
+/// The trainer's optional decision term (``TrainingParameters/Decision``): which positions it
+/// covers, that its value is the cross-entropy over exactly those positions, and that old
+/// `training.json` files (written before the option existed) still read.
+@Suite("Decision loss on the opening of the first answer", .serialized)
+struct DecisionLossTests {
+    @Test("the encoder marks the first token of the first answer, and moves the mark when the prompt is cut")
+    func firstAnswer() throws {
+        let tokenizer = try SFTDataTests.smolLM2Tokenizer.get()
+        let encoder = SFTDataTests().encoder(tokenizer)
+        let encoded = try #require(SFTDataTests().example(try encoder.encode(SFTDataTests.dialogue, source: "t:1")))
+        let first = try #require(encoded.firstAnswer)
+        #expect(encoded.supervised[first] && !encoded.supervised[first - 1])
+        #expect(tokenizer.decode(encoded.ids[first..<first + 4].map(Int.init)).hasPrefix("Should it"))
+        // Only the first answer counts: the second one starts later.
+        #expect(encoded.supervised.firstIndex(of: true) == first)
+
+        let cut = SFTDataTests().encoder(tokenizer, maxLength: encoded.count - 5, overflow: .truncatePrompt)
+        let truncated = try #require(SFTDataTests().example(try cut.encode(SFTDataTests.dialogue, source: "t:1")))
+        #expect(truncated.firstAnswer == first - 5)
+        #expect(truncated.ids[first - 5] == encoded.ids[first])
+    }
+
+    @Test("a micro-batch's decision targets are the first answer's opening tokens, and its term is their mean cross-entropy")
+    func targetsAndValue() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("decision")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let parameters = TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
+            data: try TrainerTests.writeData(folder), learningRate: 1e-3, steps: 1, batchSize: 4, maxLength: 64,
+            validateEvery: 0, checkpointEvery: 0, decision: .init(weight: 2, tokens: 2))
+        let session = try TrainingSession(parameters: parameters, model: model, output: folder + "/run", resume: false)
+        let examples = Array(session.data.stages[0].examples.prefix(4))
+        let micro = session.batch(examples)
+        #expect(micro.decisionTargets.count == micro.targets.count)
+        var expected = 0
+        for (row, example) in examples.enumerated() {
+            let first = try #require(example.firstAnswer)
+            let opening = (first..<min(first + 2, example.count)).filter { example.supervised[$0] }
+            expected += opening.count
+            for t in 0..<micro.length {
+                let target = micro.decisionTargets[row * micro.length + t]
+                if opening.contains(t + 1) {
+                    #expect(target == example.ids[t + 1] && micro.targets[row * micro.length + t] == target)
+                } else {
+                    #expect(target == -100, "row \(row) position \(t) is not an opening token")
+                }
+            }
+        }
+        #expect(micro.decision == expected && expected > 0)
+
+        // One forward for both terms; each equals the plain cross-entropy of the full logits.
+        let terms = withNoGrad {
+            session.graph.losses(
+                ids: micro.ids, batch: micro.rows, length: micro.length,
+                targets: [micro.targets, micro.decisionTargets], lora: session.lora)
+        }
+        let logits = withNoGrad {
+            session.graph.forward(ids: micro.ids, batch: micro.rows, length: micro.length, lora: session.lora)
+        }
+        let flat = logits.reshaped([micro.rows * micro.length, model.config.vocabularySize])
+        let main = Tensor.crossEntropy(logits: flat, targets: micro.targets).item()
+        let decision = Tensor.crossEntropy(logits: flat, targets: micro.decisionTargets).item()
+        #expect(abs(terms[0].item() - main) < 1e-4 * max(1, abs(main)))
+        #expect(abs(terms[1].item() - decision) < 1e-4 * max(1, abs(decision)))
+    }
+
+    @Test("a training step logs the decision loss; training.json without the option still reads")
+    func loggedAndCompatible() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("decision-run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let parameters = TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
+            data: try TrainerTests.writeData(folder), learningRate: 1e-3, steps: 2, batchSize: 4, maxLength: 64,
+            validateEvery: 0, checkpointEvery: 0, decision: .init(weight: 3, tokens: 4))
+        _ = try SFTTrainer.run(parameters, model: model, output: folder + "/run") { _ in .more }
+        let steps = try TrainerResumeTests.lines(folder + "/run/metrics.jsonl").filter { $0["loss"] != nil }
+        #expect(steps.count == 2 && steps.allSatisfy { ($0["decision_loss"] as? Double).map { $0 > 0 } == true })
+
+        let saved = try JSONDecoder().decode(
+            TrainingParameters.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/run/training.json")))
+        #expect(saved.decision == parameters.decision)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(parameters)) as? [String: Any])
+        object["decision"] = nil
+        let old = try JSONDecoder().decode(TrainingParameters.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.decision == nil)
+        #expect(throws: TrainingError.self) {
+            var bad = parameters
+            bad.decision = .init(weight: -1)
+            try bad.validate()
+        }
+    }
+}
