@@ -64,7 +64,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         public var weight: Float
         public var tokens: Int
 
-        public init(weight: Float, tokens: Int = 8) {
+        public init(weight: Float, tokens: Int = 5) {
             self.weight = weight
             self.tokens = tokens
         }

@@ -71,8 +71,9 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// Weight of the extra loss on the opening tokens of every first answer, where the model
         /// decides between asking and coding (0: off; see `TrainingParameters.Decision`).
         public var decisionWeight = 0.0
-        /// How many opening tokens that term covers.
-        public var decisionTokens = 8
+        /// How many opening tokens that term covers: 5 is the decision sentence ("The requirements
+        /// are clear." / "… unclear.") in SmolLM2's tokenizer, without the varied summary after it.
+        public var decisionTokens = 5
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }

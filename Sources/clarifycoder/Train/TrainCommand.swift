@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     var decisionWeight: Float = 0
 
     @Option(help: "Opening tokens of each first answer covered by --decision-weight.")
-    var decisionTokens: Int = 8
+    var decisionTokens: Int = 5
 
     @Option(help: "Seed of the adapter initialisation, data order and dropout.")
     var seed: UInt64 = 0
