@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Where a tuned model stands on the ask-or-code decision, per category (a diagnostic, not CI).
+
+With `mix.confirmation` every first answer opens "The requirements are clear." or "The requirements
+are unclear.", so the decision is the one token after "The requirements are". This script prints,
+for the base model + a PEFT adapter (`RUN_DIR/train/adapter`), the mean of
+P(" unclear") / (P(" clear") + P(" unclear")) at that token, per category, on:
+  - `--benchmark FILE`: a HumanEvalComm-format file's modified prompts, plus the first
+    `--originals N` HumanEval prompts (category "original");
+  - `--mixture FILE`: a chat JSONL of the mixture (e.g. RUN_DIR/mix/validation.jsonl), by the
+    examples' metadata category.
+A model that has learned the task shows high values on modified prompts and low ones on originals;
+greedy decoding asks wherever the value is above 0.5.
+
+Reference tools only (transformers, peft, gguf; e.g. the venv of scripts/verify_exports.py):
+  python scripts/probe_decision.py ADAPTER --benchmark RUN/benchmark/humanevalcomm.jsonl
+  python scripts/probe_decision.py ADAPTER --mixture RUN/mix/validation.jsonl
+"""
+import argparse, gzip, json, os, subprocess, sys
+from collections import defaultdict
+
+INSTRUCTION = ("You are an expert software developer who writes high quality code. With below information, please "
+               "either generate Python3 code (Respond directly with code only with markdown), or ask clarifying questions:")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("adapter")
+    ap.add_argument("--benchmark")
+    ap.add_argument("--mixture")
+    ap.add_argument("--originals", type=int, default=40)
+    ap.add_argument("--clarifycoder", default=".build/release/clarifycoder")
+    args = ap.parse_args()
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    gguf = subprocess.check_output([args.clarifycoder, "data", "path", "model"], text=True).strip()
+    folder, name = os.path.split(gguf)
+    tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
+    model = PeftModel.from_pretrained(model, args.adapter).eval()
+    clear, unclear = (tok(w, add_special_tokens=False).input_ids[0] for w in (" clear", " unclear"))
+
+    items = []  # (category, user turn)
+    if args.benchmark:
+        for line in open(args.benchmark):
+            record = json.loads(line)
+            items += [(k[len("prompt"):], INSTRUCTION + "\n\n" + v) for k, v in record.items()
+                      if k.startswith("prompt") and k != "prompt" and v]
+        humaneval = subprocess.check_output([args.clarifycoder, "data", "path", "humaneval"], text=True).strip()
+        opener = gzip.open if humaneval.endswith(".gz") else open
+        with opener(humaneval, "rt") as f:
+            problems = [json.loads(l) for l in f][: args.originals]
+        items += [("original", INSTRUCTION + "\n\n" + p["prompt"]) for p in problems]
+    if args.mixture:
+        for line in open(args.mixture):
+            record = json.loads(line)
+            items.append((record["metadata"]["category"], record["messages"][0]["content"]))
+    if not items:
+        sys.exit("give --benchmark and/or --mixture")
+
+    values = defaultdict(list)
+    with torch.no_grad():
+        for category, user in items:
+            text = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
+            ids = tok(text + "The requirements are", return_tensors="pt", add_special_tokens=False).input_ids
+            logits = model(ids).logits[0, -1]
+            values[category].append(torch.stack([logits[clear], logits[unclear]]).softmax(0)[1].item())
+    print("| category | prompts | mean P(unclear) | asks (P > 0.5) |")
+    print("|---|---:|---:|---:|")
+    for category, v in sorted(values.items()):
+        print(f"| {category} | {len(v)} | {sum(v) / len(v):.3f} | {sum(x > 0.5 for x in v)} |")
+
+
+if __name__ == "__main__":
+    main()
