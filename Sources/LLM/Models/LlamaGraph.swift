@@ -54,8 +54,7 @@ public struct LlamaGraph {
         ids: [Int32], batch b: Int, length t: Int, targets: [Int32], lora: LoRALayers? = nil,
         dropoutSeed: UInt64? = nil
     ) -> Tensor {
-        let h = hidden(ids: ids, batch: b, length: t, lora: lora, dropoutSeed: dropoutSeed)
-        return Tensor.linearCrossEntropy(hidden: h, weight: parameters["lm_head.weight"]!, targets: targets)
+        losses(ids: ids, batch: b, length: t, targets: [targets], lora: lora, dropoutSeed: dropoutSeed)[0]
     }
 
     /// Several mean cross-entropies from one forward pass: one per target array (each one id per

@@ -25,22 +25,17 @@ extension TrainingSession {
             let decisionWeight = parameters.decision?.weight ?? 0
             var lossSum = 0.0, decisionSum = 0.0
             for (index, micro) in microBatches.enumerated() where micro.supervised > 0 {
-                let seed = dropoutSeed(step: state.step, microBatch: index)
-                if micro.decision > 0 {
-                    let terms = graph.losses(
-                        ids: micro.ids, batch: micro.rows, length: micro.length,
-                        targets: [micro.targets, micro.decisionTargets], lora: lora, dropoutSeed: seed)
-                    lossSum += Double(terms[0].item()) * Double(micro.supervised)
+                let targets = micro.decision > 0 ? [micro.targets, micro.decisionTargets] : [micro.targets]
+                let terms = graph.losses(
+                    ids: micro.ids, batch: micro.rows, length: micro.length, targets: targets, lora: lora,
+                    dropoutSeed: dropoutSeed(step: state.step, microBatch: index))
+                lossSum += Double(terms[0].item()) * Double(micro.supervised)
+                var objective = terms[0] * (Float(micro.supervised) / Float(supervised))
+                if terms.count > 1 {
                     decisionSum += Double(terms[1].item()) * Double(micro.decision)
-                    (terms[0] * (Float(micro.supervised) / Float(supervised))
-                        + terms[1] * (decisionWeight * Float(micro.decision) / Float(openings))).backward()
-                } else {
-                    let loss = graph.loss(
-                        ids: micro.ids, batch: micro.rows, length: micro.length, targets: micro.targets, lora: lora,
-                        dropoutSeed: seed)
-                    lossSum += Double(loss.item()) * Double(micro.supervised)
-                    (loss * (Float(micro.supervised) / Float(supervised))).backward()
+                    objective = objective + terms[1] * (decisionWeight * Float(micro.decision) / Float(openings))
                 }
+                objective.backward()
             }
             var gradientNorm: Float?
             if parameters.maxGradNorm > 0 {
