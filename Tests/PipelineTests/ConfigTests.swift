@@ -99,6 +99,12 @@ struct ConfigTests {
         config.eval.samples = 5
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.samples:") }
         config = .standard
+        config.train.decisionWeight = -1
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_weight:") }
+        config = .standard
+        config.train.decisionTokens = 0
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_tokens:") }
+        config = .standard
         config.eval.humanevalcomm = "/nonexistent/hec.jsonl"
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.humanevalcomm:") }
     }
