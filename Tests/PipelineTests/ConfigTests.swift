@@ -105,6 +105,9 @@ struct ConfigTests {
         config.train.decisionTokens = 0
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_tokens:") }
         config = .standard
+        config.train.groupBy = " "
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.group_by:") }
+        config = .standard
         config.eval.humanevalcomm = "/nonexistent/hec.jsonl"
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.humanevalcomm:") }
     }

@@ -110,6 +110,10 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     public var template: String?
     /// The decision loss term; nil (the default) trains on the mean over supervised tokens alone.
     public var decision: Decision?
+    /// A metadata key (e.g. `problem_id`) whose examples are kept in the same micro-batch: a clear
+    /// problem and its rewrites side by side, so each step sees the contrast that decides between
+    /// asking and coding instead of a batch of one kind (see ``BatchPlan``). Nil: batches by length alone.
+    public var groupBy: String?
 
     public init(
         model: String, baseModelID: String? = nil, fullFineTune: Bool = false, lora: LoRA = LoRA(), data: String,
@@ -117,7 +121,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         warmupSteps: Int = 0, steps: Int? = nil, epochs: Int = 1, batchSize: Int = 4, gradientAccumulation: Int = 1,
         maxLength: Int = 1024, overflow: Overflow = .skip, lastAssistantOnly: Bool = false, seed: UInt64 = 0,
         weightDecay: Float = 0.01, maxGradNorm: Float = 1, validateEvery: Int = 50, checkpointEvery: Int = 100,
-        template: String? = nil, decision: Decision? = nil
+        template: String? = nil, decision: Decision? = nil, groupBy: String? = nil
     ) {
         self.model = model
         self.baseModelID = baseModelID
@@ -142,6 +146,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         self.checkpointEvery = checkpointEvery
         self.template = template
         self.decision = decision
+        self.groupBy = groupBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -155,6 +160,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         case gradientAccumulation = "grad_accum"
         case maxLength = "max_length"
         case lastAssistantOnly = "last_assistant_only"
+        case groupBy = "group_by"
         case weightDecay = "weight_decay"
         case maxGradNorm = "max_grad_norm"
         case validateEvery = "val_every"
@@ -187,6 +193,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
         try c.encode(checkpointEvery, forKey: .checkpointEvery)
         try c.encode(template, forKey: .template)
         try c.encodeIfPresent(decision, forKey: .decision)
+        try c.encodeIfPresent(groupBy, forKey: .groupBy)
     }
 
     /// Checks ranges and combinations, naming the option at fault.
@@ -215,6 +222,9 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
                 throw fail("decision weight must be ≥ 0, got \(decision.weight)")
             }
             guard decision.tokens > 0 else { throw fail("decision tokens must be positive, got \(decision.tokens)") }
+        }
+        if let groupBy, groupBy.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("group-by needs a metadata key such as problem_id, got an empty one")
         }
         if let template, ChatTemplate(named: template) == nil {
             throw fail("unknown template '\(template)'; known: \(ChatTemplate.names.joined(separator: ", "))")

@@ -37,9 +37,15 @@ struct TrainingSession {
             tokenizer: model.tokenizer, template: template, lastAssistantOnly: parameters.lastAssistantOnly,
             maxLength: parameters.maxLength, overflow: parameters.overflow)
         data = try TrainingData.load(parameters, encoder: encoder)
+        if let key = parameters.groupBy, data.stages.allSatisfy({ $0.examples.allSatisfy { $0.group == nil } }) {
+            throw TrainingError(
+                "--group-by \(key): no training example has a 'metadata.\(key)' string or number to group by "
+                    + "(\(data.stages.map(\.file).joined(separator: ", ")))")
+        }
         let plan = BatchPlan(
             seed: parameters.seed, batchSize: parameters.batchSize,
-            stageLengths: data.stages.map { $0.examples.map(\.count) }, epochs: parameters.epochs)
+            stageLengths: data.stages.map { $0.examples.map(\.count) }, epochs: parameters.epochs,
+            stageGroups: parameters.groupBy == nil ? [] : data.stages.map { $0.examples.map(\.group) })
         totalSteps =
             parameters.steps
             ?? max(1, (plan.microBatchesPerRound + parameters.gradientAccumulation - 1) / parameters.gradientAccumulation)

@@ -94,6 +94,9 @@ extension PipelineConfig {
             throw fail("train.decision_weight", "must be 0 or more")
         }
         guard train.decisionTokens >= 1 else { throw fail("train.decision_tokens", "must be at least 1") }
+        if let key = train.groupBy, key.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw fail("train.group_by", "must name a metadata key such as problem_id, or be null")
+        }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
         if eval.evaluator != "heuristic", !(eval.evaluator.hasPrefix("openai:") && eval.evaluator.count > 7) {
             throw fail("eval.evaluator", "'\(eval.evaluator)' is not heuristic or openai:NAME")

@@ -99,6 +99,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Opening tokens of each first answer covered by --decision-weight.")
     var decisionTokens: Int = 5
 
+    @Option(help: "Keep examples with the same metadata value (e.g. problem_id: a clear problem and its rewrites) in one micro-batch.")
+    var groupBy: String?
+
     @Option(help: "Seed of the adapter initialisation, data order and dropout.")
     var seed: UInt64 = 0
 
@@ -160,7 +163,7 @@ struct TrainCommand: ParsableCommand {
             epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
             maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template,
-            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens) : nil)
+            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens) : nil, groupBy: groupBy)
     }
 
     func run() throws {

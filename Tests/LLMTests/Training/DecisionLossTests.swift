@@ -99,4 +99,37 @@ struct DecisionLossTests {
             try bad.validate()
         }
     }
+
+    @Test("--group-by keeps each problem's examples in one micro-batch, and refuses data without the key")
+    func groupedTraining() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("grouped")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/pairs.jsonl"
+        let lines = (0..<12).map { i in
+            let dialogue = Dialogue(
+                messages: [.user("word \(i)?"), .assistant(TrainerTests.answers[i % TrainerTests.answers.count])],
+                metadata: ["problem_id": "p\(i % 6)"])
+            return String(decoding: try! JSONEncoder().encode(dialogue), as: UTF8.self)
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var parameters = TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
+            data: path, learningRate: 1e-3, steps: 1, batchSize: 3, maxLength: 64, validateEvery: 0, checkpointEvery: 0,
+            groupBy: "problem_id")
+        var session = try TrainingSession(parameters: parameters, model: model, output: folder + "/run", resume: false)
+        let examples = session.data.stages[0].examples
+        #expect(examples.map(\.group) == (0..<12).map { "p\($0 % 6)" })
+        for _ in 0..<6 {
+            let batch = session.cursor.next().examples
+            #expect(batch.count == 2, "pairs do not fit three to a batch, so each batch is one pair")
+            #expect(Set(batch.map { examples[$0].group }).count == 1)
+        }
+
+        parameters.data = try TrainerTests.writeData(folder)
+        #expect {
+            try TrainingSession(parameters: parameters, model: model, output: folder + "/run2", resume: false)
+        } throws: { ($0 as? TrainingError)?.description.contains("metadata.problem_id") == true }
+    }
 }

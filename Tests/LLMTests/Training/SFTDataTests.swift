@@ -1,5 +1,6 @@
 import ClarifyCore
 import Foundation
+import Tensor
 import Testing
 
 @testable import LLM
@@ -122,6 +123,64 @@ struct SFTDataTests {
         let walked = (0..<30).map { _ in cursor.next() }
         var resumed = BatchCursor(plan: plan, position: 17)
         #expect((17..<30).map { _ in resumed.next() } == Array(walked[17...]), "a cursor resumes at its position")
+    }
+
+    @Test("grouped batches keep each group whole, cover every example once, and stay reproducible")
+    func groupedBatchPlan() {
+        // 30 problems: a clear example and one to three rewrites each, interleaved as a mixture file is.
+        var groups: [String?] = [], lengths: [Int] = []
+        for problem in 0..<30 {
+            for variant in 0...(1 + problem % 3) {
+                groups.append("p\(problem)")
+                lengths.append(variant == 0 ? 100 + problem : 300 + problem * 3 + variant)
+            }
+        }
+        groups += [nil, nil, nil]
+        lengths += [50, 60, 70]
+        var order = Array(groups.indices)
+        var generator = SeededGenerator(seed: 9)
+        BatchPlan.shuffle(&order, using: &generator)
+        let (shuffledGroups, shuffledLengths) = (order.map { groups[$0] }, order.map { lengths[$0] })
+        let plan = BatchPlan(
+            seed: 5, batchSize: 4, stageLengths: [shuffledLengths], epochs: 2, stageGroups: [shuffledGroups])
+        #expect(plan.units(stage: 0).count == 33)
+        var total = 0
+        for pass in 0..<2 {
+            let batches = plan.microBatches(pass: pass)
+            total += batches.count
+            #expect(batches.flatMap(\.examples).sorted() == Array(shuffledGroups.indices), "pass \(pass) covers each example once")
+            #expect(batches.allSatisfy { $0.examples.count <= 4 })
+            for problem in 0..<30 {
+                let members = Set(shuffledGroups.indices.filter { shuffledGroups[$0] == "p\(problem)" })
+                #expect(batches.filter { !members.isDisjoint(with: $0.examples) }.count == 1, "group p\(problem) is split")
+            }
+            #expect(batches == plan.microBatches(pass: pass))
+        }
+        #expect(plan.microBatchesPerRound == total)
+        // Without groups the same lengths batch by length: clear and rewritten examples apart.
+        let byLength = BatchPlan(seed: 5, batchSize: 4, stageLengths: [shuffledLengths], epochs: 1)
+        let mixed = byLength.microBatches(pass: 0).filter { batch in
+            Set(batch.examples.map { shuffledLengths[$0] >= 300 }).count > 1
+        }
+        #expect(mixed.count <= 1)
+    }
+
+    @Test("the group key is read from each dialogue's metadata; other metadata is ignored, not an error")
+    func groupKeys() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sft-groups-\(getpid()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let turns = #""messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]"#
+        let lines = [
+            "{\(turns), \"metadata\": {\"problem_id\": \"a/b\", \"category\": \"1a\"}}",
+            "{\(turns), \"metadata\": {\"problem_id\": 17, \"extra\": {\"nested\": [1, 2]}}}",
+            "{\(turns), \"metadata\": {\"problem_id\": null}}",
+            "{\(turns), \"metadata\": \"free text\"}",
+            "{\(turns)}",
+        ]
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try ChatDataFile.load(path: path, groupKey: "problem_id")
+        #expect(file.records.map(\.group) == ["a/b", "17", nil, nil, nil])
+        #expect(try ChatDataFile.load(path: path).records.allSatisfy { $0.group == nil })
     }
 
     @Test("a mixture folder from `clarifycoder mix` gives its stages in order and its validation split")

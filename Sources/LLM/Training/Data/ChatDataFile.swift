@@ -13,6 +13,9 @@ struct ChatDataFile {
     struct Record {
         var messages: [Message]
         var line: Int
+        /// `metadata[groupKey]` of the dialogue when the file was read with a group key and the
+        /// dialogue has that field as a string or number (e.g. the `problem_id` `clarifycoder mix` writes).
+        var group: String? = nil
     }
 
     var path: String
@@ -25,13 +28,43 @@ struct ChatDataFile {
 
     private struct RawDialogue: Decodable {
         var messages: [RawMessage]
+        /// Free-form: a `metadata` that is not an object is ignored, as it was before grouping read it.
+        var metadata: [String: MetadataValue]?
+
+        enum CodingKeys: String, CodingKey { case messages, metadata }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            messages = try container.decode([RawMessage].self, forKey: .messages)
+            metadata = try? container.decodeIfPresent([String: MetadataValue].self, forKey: .metadata)
+        }
+    }
+
+    /// A metadata field as text when it is a string or a number; anything else (objects, arrays,
+    /// null, booleans) is kept as nil rather than failing the dialogue: metadata is free-form.
+    private struct MetadataValue: Decodable {
+        var text: String?
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let string = try? container.decode(String.self) {
+                text = string
+            } else if let int = try? container.decode(Int.self) {
+                text = String(int)
+            } else if let number = try? container.decode(Double.self) {
+                text = String(number)
+            } else {
+                text = nil
+            }
+        }
     }
 
     /// Most bad lines listed in an error; the rest are counted.
     static let listedErrors = 10
 
     /// Reads and checks `path`; throws a ``TrainingError`` naming each bad line (up to ten, then a count).
-    static func load(path: String) throws -> ChatDataFile {
+    /// With `groupKey`, each record's ``Record/group`` is its `metadata[groupKey]`.
+    static func load(path: String, groupKey: String? = nil) throws -> ChatDataFile {
         let reader: JSONLReader
         do {
             reader = try JSONLReader(path: path, options: JSONLReadOptions(onError: .skip, maxListedErrors: listedErrors))
@@ -40,7 +73,7 @@ struct ChatDataFile {
         }
         var records: [Record] = []
         do {
-            while let record = try reader.next({ line, decoder in try Self.check(line, decoder: decoder) }) {
+            while let record = try reader.next({ line, decoder in try Self.check(line, decoder: decoder, groupKey: groupKey) }) {
                 records.append(record)
             }
         } catch {
@@ -57,7 +90,7 @@ struct ChatDataFile {
         return ChatDataFile(path: path, records: records)
     }
 
-    private static func check(_ line: JSONLLine, decoder: JSONDecoder) throws -> Record {
+    private static func check(_ line: JSONLLine, decoder: JSONDecoder, groupKey: String?) throws -> Record {
         let raw = try decoder.decode(RawDialogue.self, from: line.bytes)
         func bad(_ field: String?, _ why: String) -> JSONLError {
             JSONLError(file: "", line: line.number, field: field, reason: .invalidValue(why))
@@ -78,6 +111,7 @@ struct ChatDataFile {
         guard messages.contains(where: { $0.role == .assistant }) else {
             throw bad("messages", "no assistant turn: nothing to train on")
         }
-        return Record(messages: messages, line: line.number)
+        let group = groupKey.flatMap { raw.metadata?[$0]?.text }
+        return Record(messages: messages, line: line.number, group: group)
     }
 }

@@ -11,6 +11,8 @@ struct SFTExample: Sendable {
     /// Index of the first token of the first assistant answer (where the ask-or-code decision is
     /// made), or nil when the dialogue has no answer in the kept tokens.
     var firstAnswer: Int? = nil
+    /// The dialogue's group (``TrainingParameters/groupBy``): examples of one group share micro-batches.
+    var group: String? = nil
 
     var count: Int { ids.count }
     var supervisedCount: Int { supervised.dropFirst().reduce(0) { $0 + ($1 ? 1 : 0) } }

@@ -79,11 +79,12 @@ struct TrainingData {
         let files = try files(for: parameters)
         var data = TrainingData(stages: [], validation: [], validationFile: files.validation)
         func encodeFile(_ path: String) throws -> [SFTExample] {
-            let file = try ChatDataFile.load(path: path)
+            let file = try ChatDataFile.load(path: path, groupKey: parameters.groupBy)
             var examples: [SFTExample] = []
             for record in file.records {
                 switch try encoder.encode(record.messages, source: "\(path):\(record.line)") {
-                case .example(let example, let truncated):
+                case .example(var example, let truncated):
+                    example.group = record.group
                     examples.append(example)
                     if truncated { data.truncated += 1 }
                 case .tooLong(let reason): data.tooLong.append(reason)
