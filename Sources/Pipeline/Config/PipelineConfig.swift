@@ -70,13 +70,13 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var validationEvery = 40
         /// Weight of the extra loss on the opening tokens of every first answer, where the model
         /// decides between asking and coding (0: off; see `TrainingParameters.Decision`).
-        public var decisionWeight = 0.0
+        public var decisionWeight = 5.0
         /// How many opening tokens that term covers: 5 is the decision sentence ("The requirements
         /// are clear." / "… unclear.") in SmolLM2's tokenizer, without the varied summary after it.
         public var decisionTokens = 5
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
-        public var groupBy: String?
+        public var groupBy: String? = "problem_id"
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }
