@@ -56,7 +56,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var loraAlpha = 32
         public var loraDropout = 0.05
         public var loraTargets = ["q", "k", "v", "o"]
-        public var learningRate = 2e-4
+        public var learningRate = 1e-3
         /// Optimizer steps; when nil, `epochs` passes over the training set.
         public var steps: Int? = 80
         public var epochs: Int?
