@@ -26,7 +26,7 @@ public enum Pipeline {
     public static func savedConfig(runDirectory: String) throws(PipelineError) -> PipelineConfig? {
         let path = RunLayout(root: runDirectory).config
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try ConfigFile.load(path: path, over: .standard)
+        return try ConfigFile.load(path: path, over: .savedBase)
     }
 
     /// Checks `config` against the run folder and saves it as `config.yaml`: a folder holding a run

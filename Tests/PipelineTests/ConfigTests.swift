@@ -83,6 +83,22 @@ struct ConfigTests {
         for field in ConfigField.all { #expect(config.yaml.contains(field.name + ":")) }
     }
 
+    @Test("a run's config.yaml saved before a key existed reads it as it behaved then, not as today's default")
+    func savedBeforeKeysExisted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("saved-config-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let current = PipelineConfig.standard
+        let old = current.yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("decision_weight:") && !$0.contains("group_by:") }.joined(separator: "\n")
+        try old.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
+        let saved = try #require(try Pipeline.savedConfig(runDirectory: folder))
+        #expect(saved.train.groupBy == nil && saved.train.decisionWeight == 0)
+        #expect(current.train.groupBy == "problem_id" && current.train.decisionWeight == 5)
+        try current.yaml.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
+        #expect(try Pipeline.savedConfig(runDirectory: folder) == current, "a complete config.yaml reads back unchanged")
+    }
+
     @Test("inconsistent settings are refused with the key at fault")
     func validation() throws {
         var config = PipelineConfig.standard

@@ -112,6 +112,18 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// The default experiment.
     public static var standard: PipelineConfig { PipelineConfig() }
 
+    /// What a run folder's saved `config.yaml` is read over: the standard config, except that keys
+    /// added after runs were first saved take the value that reproduces what such a run did (the
+    /// behaviour before the key existed), not today's default — so an old run resumes, and its
+    /// finished stages are reused, as it started. `train.decision_weight` (default 5 since
+    /// 2026-11-27) and `train.group_by` (`problem_id` since then) were off before.
+    public static var savedBase: PipelineConfig {
+        var config = PipelineConfig()
+        config.train.decisionWeight = 0
+        config.train.groupBy = nil
+        return config
+    }
+
     /// A small experiment that runs end to end in minutes: CI's smoke test, not a result.
     public static var quick: PipelineConfig {
         var config = PipelineConfig()

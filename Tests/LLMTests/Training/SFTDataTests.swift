@@ -125,6 +125,18 @@ struct SFTDataTests {
         #expect((17..<30).map { _ in resumed.next() } == Array(walked[17...]), "a cursor resumes at its position")
     }
 
+    @Test("without groups the order is pinned: a run resumes on the same batches it started with")
+    func pinnedOrder() {
+        // The batches this plan gave before grouping existed; a change here re-orders the data of
+        // every run resumed across the upgrade.
+        let lengths = (0..<23).map { ($0 * 37) % 11 + 1 }
+        let plan = BatchPlan(seed: 11, batchSize: 3, stageLengths: [lengths], epochs: 1)
+        #expect(plan.microBatches(pass: 0).map(\.examples) == [
+            [10, 21, 7], [16, 2, 13], [18, 4, 15], [20, 17, 6], [11, 0], [19, 8, 5], [14, 3, 22], [12, 1, 9]])
+        #expect(plan.microBatches(pass: 1).map(\.examples) == [
+            [10, 21, 18], [1, 12, 20], [9, 17, 6], [14, 3, 0], [16, 13, 2], [7, 4, 15], [8, 19, 5], [22, 11]])
+    }
+
     @Test("grouped batches keep each group whole, cover every example once, and stay reproducible")
     func groupedBatchPlan() {
         // 30 problems: a clear example and one to three rewrites each, interleaved as a mixture file is.
