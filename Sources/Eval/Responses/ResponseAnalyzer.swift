@@ -93,10 +93,12 @@ public struct ResponseAnalyzer: Sendable {
     }
 
     /// Phrases that ask for clarification without a question mark ("Please specify the format.").
+    /// Statements that something is unclear ("The requirements are unclear.", "The first part is
+    /// unclear.") are not requests: a tuned model's decision sentence, or a degenerate loop of them,
+    /// asks nothing, so "unclear", "not clear" and "ambiguous" alone do not make a question.
     static let requestPhrases = [
         "please clarify", "please specify", "please provide", "please confirm", "please let me know",
         "could you", "can you", "would you", "i need to know", "i need more information", "need clarification",
-        "not clear", "unclear", "ambiguous",
     ]
 
     static func asks(_ prose: String) -> Bool {
