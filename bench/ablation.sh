@@ -11,14 +11,15 @@
 # report/summary.json is copied to OUT/<variant>.json.
 #
 # Size: ABLATION_ARGS. The default keeps the default synthesis and mixture (all 311 bank problems) and
-# the default recipe, with fewer steps (40) and a smaller evaluation (16 HumanEval originals, 6
-# benchmark problems ≈ 26 modified prompts), so six variants take about an hour on 2 cores; the
-# numbers are only comparable between variants of one invocation.
+# the default recipe, with fewer steps (40) and a smaller evaluation (12 HumanEval originals, 5
+# benchmark problems ≈ 22 modified prompts), so six variants take about an hour on 2 cores; the
+# numbers are only comparable between variants of one invocation, and each rate is over ~12–22
+# prompts (one prompt ≈ 5–8 points).
 # Last stdout line: {"name":"ablation","args":…,"base":{…},"variants":[{"variant":…,"ratio":…,…}]}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/out/ablation}
-ARGS=${ABLATION_ARGS:---set train.steps=40 --set eval.humaneval_limit=16 --set eval.humanevalcomm_limit=6}
+ARGS=${ABLATION_ARGS:---set train.steps=40 --set eval.humaneval_limit=12 --set eval.humanevalcomm_limit=5}
 swift build -c release --product clarifycoder >&2
 BIN="$(swift build -c release --show-bin-path)/clarifycoder"
 mkdir -p "$OUT"
