@@ -60,13 +60,32 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     /// model decides between asking and coding. Averaged over every supervised token, that decision
     /// is one token among hundreds of code tokens and barely moves the model; this term adds
     /// `weight` × the mean cross-entropy over the first `tokens` tokens of every first answer.
+    ///
+    /// With `skipCommonPrefix` the term starts after the tokens every first answer of the training
+    /// data shares ("The requirements are" before " clear"/" unclear"): weighting those shared tokens
+    /// too makes the model say them everywhere — after its own sentence again, in a loop.
     public struct Decision: Codable, Sendable, Equatable {
         public var weight: Float
         public var tokens: Int
+        public var skipCommonPrefix: Bool
 
-        public init(weight: Float, tokens: Int = 5) {
+        public init(weight: Float, tokens: Int = 5, skipCommonPrefix: Bool = false) {
             self.weight = weight
             self.tokens = tokens
+            self.skipCommonPrefix = skipCommonPrefix
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case weight, tokens
+            case skipCommonPrefix = "skip_common_prefix"
+        }
+
+        /// `skip_common_prefix` is absent from runs saved before it existed: false, as they trained.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            weight = try c.decode(Float.self, forKey: .weight)
+            tokens = try c.decode(Int.self, forKey: .tokens)
+            skipCommonPrefix = try c.decodeIfPresent(Bool.self, forKey: .skipCommonPrefix) ?? false
         }
     }
 

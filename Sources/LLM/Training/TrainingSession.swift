@@ -19,6 +19,9 @@ struct TrainingSession {
     let metrics: MetricsLog
     var state: TrainingCheckpoint.State
     let padID: Int32
+    /// Tokens at the start of every first answer in the training data, skipped by a decision term
+    /// with ``TrainingParameters/Decision/skipCommonPrefix`` (0 otherwise).
+    let decisionOffset: Int
 
     init(parameters: TrainingParameters, model: LanguageModel, output: String, resume: Bool) throws {
         self.parameters = parameters
@@ -42,6 +45,7 @@ struct TrainingSession {
                 "--group-by \(key): no training example has a 'metadata.\(key)' string or number to group by "
                     + "(\(data.stages.map(\.file).joined(separator: ", ")))")
         }
+        decisionOffset = parameters.decision?.skipCommonPrefix == true ? Self.commonOpening(data.stages.flatMap(\.examples)) : 0
         let plan = BatchPlan(
             seed: parameters.seed, batchSize: parameters.batchSize,
             stageLengths: data.stages.map { $0.examples.map(\.count) }, epochs: parameters.epochs,
@@ -113,6 +117,19 @@ struct TrainingSession {
         SeededGenerator.mix(SeededGenerator.mix(parameters.seed ^ 0xD40_9047) &+ UInt64(step) << 16 &+ UInt64(microBatch))
     }
 
+    /// How many tokens every example's first answer starts with in common (the longest common
+    /// prefix of the openings; 0 when they differ at once or no example has an answer).
+    static func commonOpening(_ examples: [SFTExample]) -> Int {
+        let openings = examples.compactMap { example in example.firstAnswer.map { example.ids[$0...] } }
+        guard var prefix = openings.first.map(Array.init) else { return 0 }
+        for opening in openings.dropFirst() {
+            let shared = zip(prefix, opening).prefix { $0 == $1 }.count
+            prefix.removeSubrange(shared...)
+            if prefix.isEmpty { break }
+        }
+        return prefix.count
+    }
+
     /// Right-padded ids and next-token targets (−100 off the answers and on padding) of `examples`,
     /// and, with a ``TrainingParameters/Decision`` term, the targets of the first answers' opening
     /// tokens alone (−100 elsewhere).
@@ -132,7 +149,8 @@ struct TrainingSession {
                     supervised += 1
                 }
             }
-            if let opening = parameters.decision?.tokens, let first = example.firstAnswer {
+            if let opening = parameters.decision?.tokens, let answer = example.firstAnswer {
+                let first = min(answer + decisionOffset, example.count)
                 // Position t predicts token t + 1: the opening's tokens first…first+opening−1, supervised ones only.
                 for next in first..<min(first + opening, example.count) where example.supervised[next] {
                     decisionTargets[base + next - 1] = example.ids[next]

@@ -74,6 +74,9 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// How many opening tokens that term covers: 5 is the decision sentence ("The requirements
         /// are clear." / "… unclear.") in SmolLM2's tokenizer, without the varied summary after it.
         public var decisionTokens = 5
+        /// Start that term after the tokens every first answer shares ("The requirements are"), so
+        /// it weights the decision itself, not a sentence the model then repeats everywhere.
+        public var decisionSkipPrefix = false
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
         public var groupBy: String? = "problem_id"

@@ -33,7 +33,8 @@ enum TrainStage {
             gradientAccumulation: train.gradAccum, maxLength: train.maxLength, seed: config.seed,
             validateEvery: train.validationEvery, checkpointEvery: checkpointInterval(config),
             decision: train.decisionWeight > 0
-                ? TrainingParameters.Decision(weight: Float(train.decisionWeight), tokens: train.decisionTokens) : nil,
+                ? TrainingParameters.Decision(
+                    weight: Float(train.decisionWeight), tokens: train.decisionTokens, skipCommonPrefix: train.decisionSkipPrefix) : nil,
             groupBy: train.groupBy)
     }
 

@@ -99,6 +99,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Opening tokens of each first answer covered by --decision-weight.")
     var decisionTokens: Int = 5
 
+    @Flag(help: "Start the --decision-weight term after the tokens every first answer shares (e.g. 'The requirements are').")
+    var decisionSkipPrefix = false
+
     @Option(help: "Keep examples with the same metadata value (e.g. problem_id: a clear problem and its rewrites) in one micro-batch.")
     var groupBy: String?
 
@@ -163,7 +166,7 @@ struct TrainCommand: ParsableCommand {
             epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
             maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template,
-            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens) : nil, groupBy: groupBy)
+            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix) : nil, groupBy: groupBy)
     }
 
     func run() throws {

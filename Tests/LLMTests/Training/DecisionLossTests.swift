@@ -132,4 +132,48 @@ struct DecisionLossTests {
             try TrainingSession(parameters: parameters, model: model, output: folder + "/run2", resume: false)
         } throws: { ($0 as? TrainingError)?.description.contains("metadata.problem_id") == true }
     }
+
+    @Test("with skipCommonPrefix the decision term starts after the tokens every first answer shares")
+    func skipsCommonPrefix() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("decision-prefix")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/openings.jsonl"
+        let answers = ["The requirements are clear. yes", "The requirements are unclear. why?"]
+        let lines = (0..<8).map { i in
+            String(decoding: try! JSONEncoder().encode(
+                Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 2])])), as: UTF8.self)
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let parameters = TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
+            data: path, learningRate: 1e-3, steps: 1, batchSize: 2, maxLength: 64, validateEvery: 0, checkpointEvery: 0,
+            decision: .init(weight: 2, tokens: 1, skipCommonPrefix: true))
+        let session = try TrainingSession(parameters: parameters, model: model, output: folder + "/run", resume: false)
+        let examples = Array(session.data.stages[0].examples.prefix(2))
+        let shared = zip(
+            examples[0].ids[examples[0].firstAnswer!...], examples[1].ids[examples[1].firstAnswer!...]
+        ).prefix { $0 == $1 }.count
+        #expect(shared > 0 && session.decisionOffset == shared)
+        let micro = session.batch(examples)
+        for (row, example) in examples.enumerated() {
+            let covered = (0..<micro.length).filter { micro.decisionTargets[row * micro.length + $0] != -100 }
+            // Position t predicts token t + 1: the one token right after the shared opening.
+            #expect(covered == [example.firstAnswer! + shared - 1])
+        }
+        #expect(micro.decisionTargets[micro.length + examples[1].firstAnswer! + shared - 1]
+            != micro.decisionTargets[examples[0].firstAnswer! + shared - 1], "the covered tokens are where the answers differ")
+
+        // Without the flag the same term covers the first answer's first token; old runs decode as without it.
+        var plain = parameters
+        plain.decision = .init(weight: 2, tokens: 1)
+        #expect(try TrainingSession(parameters: plain, model: model, output: folder + "/run2", resume: false).decisionOffset == 0)
+        let old = try JSONDecoder().decode(TrainingParameters.Decision.self, from: Data(#"{"weight": 2, "tokens": 1}"#.utf8))
+        #expect(old == plain.decision)
+        let back = try JSONDecoder().decode(
+            TrainingParameters.Decision.self, from: JSONEncoder().encode(parameters.decision!))
+        #expect(back == parameters.decision)
+    }
 }
+
