@@ -16,12 +16,12 @@ struct PipelineRunTests {
         // The same settings again: fine (finished stages will be reused).
         try Pipeline.prepare(.quick, options: options)
         var changed = PipelineConfig.quick
-        changed.train.learningRate = 3e-4
+        changed.train.learningRate = 1e-3
         #expect {
             try Pipeline.prepare(changed, options: options)
         } throws: { error in
             let text = String(describing: error)
-            return text.contains("train.lr: 0.001 → 0.0003") && text.contains("--resume") && text.contains("--update")
+            return text.contains("train.lr: 0.0002 → 0.001") && text.contains("--resume") && text.contains("--update")
         }
         try Pipeline.prepare(changed, options: Pipeline.Options(runDirectory: directory, update: true))
         #expect(try Pipeline.savedConfig(runDirectory: directory) == changed)

@@ -56,7 +56,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var loraAlpha = 32
         public var loraDropout = 0.05
         public var loraTargets = ["q", "k", "v", "o"]
-        public var learningRate = 1e-3
+        public var learningRate = 2e-4
         /// Optimizer steps; when nil, `epochs` passes over the training set.
         public var steps: Int? = 80
         public var epochs: Int?
@@ -70,7 +70,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var validationEvery = 40
         /// Weight of the extra loss on the opening tokens of every first answer, where the model
         /// decides between asking and coding (0: off; see `TrainingParameters.Decision`).
-        public var decisionWeight = 5.0
+        public var decisionWeight = 0.0
         /// How many opening tokens that term covers: 5 is the decision sentence ("The requirements
         /// are clear." / "… unclear.") in SmolLM2's tokenizer, without the varied summary after it.
         public var decisionTokens = 5
@@ -79,7 +79,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var decisionSkipPrefix = false
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
-        public var groupBy: String? = "problem_id"
+        public var groupBy: String?
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }
@@ -118,8 +118,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// What a run folder's saved `config.yaml` is read over: the standard config, except that keys
     /// added after runs were first saved take the value that reproduces what such a run did (the
     /// behaviour before the key existed), not today's default — so an old run resumes, and its
-    /// finished stages are reused, as it started. `train.decision_weight` (default 5 since
-    /// 2026-11-27) and `train.group_by` (`problem_id` since then) were off before.
+    /// finished stages are reused, as it started, whatever the defaults become. Today both keys
+    /// below default to off as well (they were briefly on in development, see BENCHMARKS.md).
     public static var savedBase: PipelineConfig {
         var config = PipelineConfig()
         config.train.decisionWeight = 0
