@@ -105,15 +105,11 @@ struct DecisionLossTests {
         let model = try TrainerTests.model.get()
         let folder = TrainerTests.scratch("grouped")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/pairs.jsonl"
-        let lines = (0..<12).map { i in
-            let dialogue = Dialogue(
+        let path = try TrainerTests.write((0..<12).map { i in
+            Dialogue(
                 messages: [.user("word \(i)?"), .assistant(TrainerTests.answers[i % TrainerTests.answers.count])],
                 metadata: ["problem_id": "p\(i % 6)"])
-            return String(decoding: try! JSONEncoder().encode(dialogue), as: UTF8.self)
-        }
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }, to: folder + "/pairs.jsonl")
         var parameters = TrainingParameters(
             model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
             data: path, learningRate: 1e-3, steps: 1, batchSize: 3, maxLength: 64, validateEvery: 0, checkpointEvery: 0,
@@ -138,14 +134,10 @@ struct DecisionLossTests {
         let model = try TrainerTests.model.get()
         let folder = TrainerTests.scratch("decision-prefix")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/openings.jsonl"
         let answers = ["The requirements are clear. yes", "The requirements are unclear. why?"]
-        let lines = (0..<8).map { i in
-            String(decoding: try! JSONEncoder().encode(
-                Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 2])])), as: UTF8.self)
-        }
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try TrainerTests.write(
+            (0..<8).map { i in Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 2])]) },
+            to: folder + "/openings.jsonl")
         let parameters = TrainingParameters(
             model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
             data: path, learningRate: 1e-3, steps: 1, batchSize: 2, maxLength: 64, validateEvery: 0, checkpointEvery: 0,

@@ -27,11 +27,14 @@ struct TrainerTests {
     }
 
     static func writeData(_ folder: String, count: Int = 16) throws -> String {
-        let path = folder + "/train.jsonl"
-        let lines = (0..<count).map { i in
-            let dialogue = Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % answers.count])])
-            return String(decoding: try! JSONEncoder().encode(dialogue), as: UTF8.self)
-        }
+        try write((0..<count).map { i in
+            Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % answers.count])])
+        }, to: folder + "/train.jsonl")
+    }
+
+    /// `dialogues` as a chat JSONL file at `path`; returns the path.
+    static func write(_ dialogues: [Dialogue], to path: String) throws -> String {
+        let lines = try dialogues.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -79,13 +79,12 @@ struct BatchPlan {
                 examples += order[end].count
                 end += 1
             }
-            // Stable sort, longest first, so ties keep the shuffled order.
-            let group = order[start..<end].enumerated()
+            // Stable sort by each unit's longest example, longest first, so ties keep the shuffled order.
+            let group = order[start..<end].map { unit in (unit, unit.map { lengths[$0] }.max()!) }.enumerated()
                 .sorted { a, b in
-                    let (la, lb) = (a.element.map { lengths[$0] }.max()!, b.element.map { lengths[$0] }.max()!)
-                    return la != lb ? la > lb : a.offset < b.offset
+                    a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset
                 }
-                .map(\.element)
+                .map(\.element.0)
             var current: [Int] = []
             for unit in group {
                 if unit.count <= batchSize && current.count + unit.count > batchSize {
