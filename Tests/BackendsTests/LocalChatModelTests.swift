@@ -1,4 +1,4 @@
-import Backends
+@testable import Backends
 import ClarifyCore
 import Foundation
 import LLM
@@ -50,5 +50,13 @@ struct LocalChatModelTests {
         await #expect(throws: BackendError.self) {
             try await local.complete(ChatRequest(messages: [.user("hi")], topP: 0, maxTokens: 2))
         }
+    }
+
+    @Test("a request's repetition penalty reaches the engine's sampler; none means off")
+    func repetitionPenalty() throws {
+        let penalised = try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")], repetitionPenalty: 1.3))
+        #expect(penalised.repetitionPenalty == 1.3)
+        #expect(try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")])).repetitionPenalty == 1)
+        #expect(throws: BackendError.self) { try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")], repetitionPenalty: 0)) }
     }
 }

@@ -27,12 +27,13 @@ struct WireFormatTests {
         #expect(plainJSON["model"] as? String == "m")
         #expect(plainJSON["temperature"] as? Double == 0)
         #expect(plainJSON["n"] == nil && plainJSON["stop"] == nil && plainJSON["seed"] == nil)
-        #expect(plainJSON["top_p"] == nil && plainJSON["max_tokens"] == nil)
+        #expect(plainJSON["top_p"] == nil && plainJSON["max_tokens"] == nil && plainJSON["repetition_penalty"] == nil)
         let messages = try #require(plainJSON["messages"] as? [[String: String]])
         #expect(messages == [["role": "system", "content": "be brief"], ["role": "user", "content": "hi"]])
 
         let full = ChatRequest(
-            messages: [.user("x")], temperature: 0.8, topP: 0.95, maxTokens: 256, n: 5, seed: 7, stop: ["```\n"])
+            messages: [.user("x")], temperature: 0.8, topP: 0.95, maxTokens: 256, n: 5, seed: 7, stop: ["```\n"],
+            repetitionPenalty: 1.1)
         let fullJSON = try #require(
             JSONSerialization.jsonObject(with: OpenAIWireFormat.encode(full, model: "m")) as? [String: Any])
         #expect(fullJSON["top_p"] as? Double == 0.95)
@@ -40,6 +41,7 @@ struct WireFormatTests {
         #expect(fullJSON["n"] as? Int == 5)
         #expect(fullJSON["seed"] as? Int == 7)
         #expect(fullJSON["stop"] as? [String] == ["```\n"])
+        #expect(fullJSON["repetition_penalty"] as? Double == 1.1)
     }
 
     @Test("a real completion decodes with choices in index order, finish reasons and usage")

@@ -136,4 +136,27 @@ struct EvaluationFailureTests {
             "\(error)".contains("limit: 1 → 2")
         }
     }
+
+    @Test("a repetition penalty reaches every model request, is stored with the run, and a resume must match it")
+    func repetitionPenalty() async throws {
+        let problems = try EvalRunSupport.humanEvalCommSample()
+        let path = EvalRunSupport.scratchStore("penalty")
+        let model = ScriptedChatModel { request, _ in
+            .text(EvalRunSupport.fenced(EvalRunSupport.solution(for: request.messages[0].content, in: problems)!))
+        }
+        _ = try await EvalRunSupport.run(problems, mode: .humaneval, model: model, store: path, limit: 1, repetitionPenalty: 1.1)
+        #expect(!model.requests.isEmpty && model.requests.allSatisfy { $0.repetitionPenalty == 1.1 })
+        let run = try #require(try RunStore(path: path).listRuns().first)
+        #expect(run.settingsJSON.contains("\"repetitionPenalty\":1.1"))
+        await #expect {
+            try await EvalRunSupport.run(
+                problems, mode: .humaneval, model: model, store: path, resume: true, limit: 1)
+        } throws: { error in
+            "\(error)".contains("repetition penalty: 1.1 → -")
+        }
+        // Without one the key is absent, so the stored settings of runs made before it existed still match.
+        let plain = EvalRunSupport.scratchStore("no-penalty")
+        _ = try await EvalRunSupport.run(problems, mode: .humaneval, model: model, store: plain, limit: 1)
+        #expect(try #require(try RunStore(path: plain).listRuns().first).settingsJSON.contains("epetition") == false)
+    }
 }

@@ -66,6 +66,8 @@ struct ConfigTests {
         #expect(resolved.train.steps == PipelineConfig.quick.train.steps)
         #expect(resolved.eval.humanevalLimit == nil)
         #expect(resolved.synthesis.kinds == ["ambiguous", "2ap"])
+        #expect(try ConfigFile.override(resolved, with: ["eval.repetition_penalty=1.1"]).eval.repetitionPenalty == 1.1)
+        #expect(try ConfigFile.override(resolved, with: ["eval.repetition_penalty=null"]).eval.repetitionPenalty == nil)
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.nope=1"]) }
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps=ten"]) }
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps"]) }
@@ -78,6 +80,7 @@ struct ConfigTests {
         config.synthesis.synthesizer = "llm"
         config.eval.humanevalcommLimit = nil
         config.train.learningRate = 3e-5
+        config.eval.repetitionPenalty = 1.2
         let back = try ConfigFile.parse(config.yaml, file: "config.yaml", over: .standard)
         #expect(back == config)
         for field in ConfigField.all { #expect(config.yaml.contains(field.name + ":")) }
@@ -123,6 +126,9 @@ struct ConfigTests {
         config = .standard
         config.train.groupBy = " "
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.group_by:") }
+        config = .standard
+        config.eval.repetitionPenalty = 0
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.repetition_penalty:") }
         config = .standard
         config.eval.humanevalcomm = "/nonexistent/hec.jsonl"
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.humanevalcomm:") }

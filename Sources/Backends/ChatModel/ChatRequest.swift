@@ -22,6 +22,10 @@ public struct ChatRequest: Codable, Sendable, Hashable {
     public var seed: Int?
     /// Strings at which generation stops; the stop string itself is not returned.
     public var stop: [String]
+    /// `transformers`' repetition penalty (logits of tokens already in the prompt or the answer are
+    /// divided by it when positive, multiplied when negative); `nil` leaves the backend's default (off).
+    /// Not part of OpenAI's API: sent as vLLM's `repetition_penalty`, and only when set.
+    public var repetitionPenalty: Double?
 
     public init(
         messages: [Message],
@@ -30,7 +34,8 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         maxTokens: Int? = nil,
         n: Int = 1,
         seed: Int? = nil,
-        stop: [String] = []
+        stop: [String] = [],
+        repetitionPenalty: Double? = nil
     ) {
         self.messages = messages
         self.temperature = temperature
@@ -39,6 +44,7 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         self.n = n
         self.seed = seed
         self.stop = stop
+        self.repetitionPenalty = repetitionPenalty
     }
 
     /// Whether the same request should give the same answer: greedy or seeded. Only such

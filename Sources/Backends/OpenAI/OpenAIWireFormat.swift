@@ -24,10 +24,12 @@ enum OpenAIWireFormat {
         var n: Int?
         var seed: Int?
         var stop: [String]?
+        var repetition_penalty: Double?
     }
 
-    /// The body for `request` addressed to `model`. `n` is sent only when above 1 and `stop`
-    /// only when non-empty, because some servers reject fields they do not implement.
+    /// The body for `request` addressed to `model`. `n` is sent only when above 1, `stop` only when
+    /// non-empty and `repetition_penalty` (vLLM's extension) only when set, because some servers
+    /// reject fields they do not implement.
     static func encode(_ request: ChatRequest, model: String) throws -> Data {
         let body = RequestBody(
             model: model,
@@ -37,7 +39,8 @@ enum OpenAIWireFormat {
             max_tokens: request.maxTokens,
             n: request.n > 1 ? request.n : nil,
             seed: request.seed,
-            stop: request.stop.isEmpty ? nil : request.stop
+            stop: request.stop.isEmpty ? nil : request.stop,
+            repetition_penalty: request.repetitionPenalty
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -39,7 +39,8 @@ struct DialogueRounds: Sendable {
     func request(_ messages: [Message], sample: Int) -> ChatRequest {
         ChatRequest(
             messages: messages, temperature: parameters.temperature, topP: parameters.topP,
-            maxTokens: parameters.maxTokens, n: 1, seed: parameters.seed &+ sample)
+            maxTokens: parameters.maxTokens, n: 1, seed: parameters.seed &+ sample,
+            repetitionPenalty: parameters.repetitionPenalty)
     }
 
     func process(_ units: [PromptUnit]) async throws -> [FinishedItem] {

@@ -40,6 +40,8 @@ public struct EvaluationParameters: Sendable {
     public var temperature: Double
     public var topP: Double?
     public var maxTokens: Int
+    /// The model's repetition penalty (``ChatRequest/repetitionPenalty``); nil: the backend's default, off.
+    public var repetitionPenalty: Double?
     /// The run store file; created when absent.
     public var storePath: String
     /// Continue the store's unfinished run with the same settings instead of starting a new run.
@@ -56,7 +58,7 @@ public struct EvaluationParameters: Sendable {
         benchmark: String, problems: [Problem], mode: EvaluationMode, includeOriginals: Bool = true,
         limit: Int? = nil, samples: Int = 1, seed: Int = 0, temperature: Double = 0, topP: Double? = nil,
         maxTokens: Int = 512, storePath: String, resume: Bool = false, runName: String = "eval",
-        adapter: String? = nil, maxConcurrentRequests: Int = 8, chunkSize: Int = 32
+        adapter: String? = nil, maxConcurrentRequests: Int = 8, chunkSize: Int = 32, repetitionPenalty: Double? = nil
     ) {
         self.benchmark = benchmark
         self.problems = problems
@@ -68,6 +70,7 @@ public struct EvaluationParameters: Sendable {
         self.temperature = temperature
         self.topP = topP
         self.maxTokens = maxTokens
+        self.repetitionPenalty = repetitionPenalty
         self.storePath = storePath
         self.resume = resume
         self.runName = runName
@@ -94,6 +97,8 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
     public var temperature: Double
     public var topP: Double?
     public var maxTokens: Int
+    /// Absent (nil) from the JSON of runs without one, so their stored settings read unchanged.
+    public var repetitionPenalty: Double? = nil
 
     var json: String {
         let encoder = JSONEncoder()

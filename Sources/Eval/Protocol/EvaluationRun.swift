@@ -37,7 +37,7 @@ public struct EvaluationRun: Sendable {
             includeOriginals: parameters.mode == .humaneval || parameters.includeOriginals, limit: parameters.limit,
             problems: min(parameters.problems.count, parameters.limit ?? Int.max), samples: parameters.samples,
             seed: parameters.seed, temperature: parameters.temperature, topP: parameters.topP,
-            maxTokens: parameters.maxTokens)
+            maxTokens: parameters.maxTokens, repetitionPenalty: parameters.repetitionPenalty)
     }
 
     func validate() throws {
@@ -136,6 +136,7 @@ public struct EvaluationRun: Sendable {
             ("seed", "\(old.seed)", "\(new.seed)"), ("temperature", "\(old.temperature)", "\(new.temperature)"),
             ("top-p", "\(old.topP.map { "\($0)" } ?? "-")", "\(new.topP.map { "\($0)" } ?? "-")"),
             ("max tokens", "\(old.maxTokens)", "\(new.maxTokens)"),
+            ("repetition penalty", "\(old.repetitionPenalty.map { "\($0)" } ?? "-")", "\(new.repetitionPenalty.map { "\($0)" } ?? "-")"),
             ("originals", "\(old.includeOriginals)", "\(new.includeOriginals)"),
         ]
         let differing = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \($0.1) → \($0.2)" }

@@ -70,6 +70,16 @@ public struct ConfigField {
         })
     }
 
+    static func double(_ key: String, _ path: WritableKeyPath<PipelineConfig, Double?>, _ help: String) -> ConfigField {
+        ConfigField(key: key, help: help, kind: .double, optional: true, get: { $0[keyPath: path].map { .double($0) } ?? .null }, set: {
+            switch $1 {
+            case .double(let value): $0[keyPath: path] = value
+            case .int(let value): $0[keyPath: path] = Double(value)
+            default: $0[keyPath: path] = nil
+            }
+        })
+    }
+
     static func bool(_ key: String, _ path: WritableKeyPath<PipelineConfig, Bool>, _ help: String) -> ConfigField {
         ConfigField(key: key, help: help, kind: .bool, optional: false, get: { .bool($0[keyPath: path]) }, set: {
             if case .bool(let value) = $1 { $0[keyPath: path] = value }
@@ -140,6 +150,7 @@ public struct ConfigField {
             .int("eval.samples", \.eval.samples, "Samples per prompt (pass@k needs more than 1 and a temperature above 0)."),
             .double("eval.temperature", \.eval.temperature, "0: greedy decoding."),
             .int("eval.max_tokens", \.eval.maxTokens, "New tokens per model response at most."),
+            .double("eval.repetition_penalty", \.eval.repetitionPenalty, "Repetition penalty for both models, as in transformers (null: off); it counts the prompt's tokens too, so 1.1 turns a small model's loops into questions but costs its code."),
             .int("eval.threads", \.eval.threads, "Inference threads (null: all cores)."),
             .list("report.formats", \.report.formats, "Any of html, md, json."),
             .int("report.examples", \.report.examples, "Example questions shown per model."),

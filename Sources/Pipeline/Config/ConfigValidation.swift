@@ -112,6 +112,9 @@ extension PipelineConfig {
             throw fail("eval.samples", "several samples need eval.temperature above 0 (greedy samples are identical)")
         }
         guard eval.maxTokens >= 16 else { throw fail("eval.max_tokens", "must be at least 16") }
+        if let penalty = eval.repetitionPenalty, !(penalty > 0 && penalty.isFinite) {
+            throw fail("eval.repetition_penalty", "must be positive (1: off), got \(penalty)")
+        }
         if let threads = eval.threads, threads < 1 { throw fail("eval.threads", "must be at least 1") }
         for format in report.formats where !["html", "md", "json"].contains(format) {
             throw fail("report.formats", "'\(format)' is not html, md or json")

@@ -100,6 +100,9 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var samples = 1
         public var temperature = 0.0
         public var maxTokens = 256
+        /// The local model's repetition penalty, for both models (nil: off). Optional so that runs
+        /// without one keep their stage fingerprints.
+        public var repetitionPenalty: Double?
         /// Worker threads of the local model (nil: all cores).
         public var threads: Int?
     }

@@ -89,7 +89,7 @@ enum EvaluateStage {
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
                     maxTokens: config.eval.maxTokens, storePath: storePath, resume: started, runName: name,
-                    adapter: tuned ? layout.adapter : nil)
+                    adapter: tuned ? layout.adapter : nil, repetitionPenalty: config.eval.repetitionPenalty)
                 let weight = weights[index]
                 let start = done
                 _ = try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run { state in

@@ -50,6 +50,7 @@ enum ReportStage {
                 settings: [
                     ReportSetting("temperature", String(config.eval.temperature)),
                     ReportSetting("max tokens", String(config.eval.maxTokens)),
+                    ReportSetting("repetition penalty", config.eval.repetitionPenalty.map { String($0) } ?? "off"),
                     ReportSetting("original prompts", String(model.originalPrompts)),
                     ReportSetting("modified prompts", String(model.modifiedPrompts)),
                 ],

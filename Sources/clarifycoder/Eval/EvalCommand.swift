@@ -71,6 +71,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "New tokens at most per response.")
     var maxTokens: Int = 512
 
+    @Option(help: "Penalise tokens already in the conversation, prompt included, as transformers does (default: off).")
+    var repetitionPenalty: Double?
+
     @Option(help: "Seed; sample i uses seed + i.")
     var seed: Int = 0
 
@@ -101,6 +104,9 @@ struct EvalCommand: AsyncParsableCommand {
         guard (0...2).contains(temperature) else { throw ValidationError("--temperature must be between 0 and 2") }
         if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
         guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
+        if let repetitionPenalty, !(repetitionPenalty > 0 && repetitionPenalty.isFinite) {
+            throw ValidationError("--repetition-penalty must be positive, got \(repetitionPenalty)")
+        }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -133,7 +139,8 @@ struct EvalCommand: AsyncParsableCommand {
             mode: noClarification ? .noClarification : (benchmark == "humaneval" ? .humaneval : .humanevalcomm),
             includeOriginals: !noOriginals, limit: limit, samples: samples, seed: seed, temperature: temperature,
             topP: topP, maxTokens: maxTokens, storePath: storePath, resume: resume,
-            runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency)
+            runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency,
+            repetitionPenalty: repetitionPenalty)
         let bar = LockedProgressLine()
         let result: EvaluationResult
         do {
