@@ -93,10 +93,15 @@ struct ConfigTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let current = PipelineConfig.standard
         let old = current.yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains("decision_weight:") && !$0.contains("group_by:") }.joined(separator: "\n")
+            .filter { line in
+                !["decision_weight:", "decision_tokens:", "decision_skip_prefix:", "group_by:", "repetition_penalty:"]
+                    .contains { line.contains($0) }
+            }
+            .joined(separator: "\n")
         try old.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
         let saved = try #require(try Pipeline.savedConfig(runDirectory: folder))
-        #expect(saved.train.groupBy == nil && saved.train.decisionWeight == 0)
+        #expect(saved.train.groupBy == nil && saved.train.decisionWeight == 0 && !saved.train.decisionSkipPrefix)
+        #expect(saved.eval.repetitionPenalty == nil)
         #expect(PipelineConfig.savedBase.train == saved.train)
         try current.yaml.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
         #expect(try Pipeline.savedConfig(runDirectory: folder) == current, "a complete config.yaml reads back unchanged")

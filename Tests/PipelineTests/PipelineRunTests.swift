@@ -21,7 +21,7 @@ struct PipelineRunTests {
             try Pipeline.prepare(changed, options: options)
         } throws: { error in
             let text = String(describing: error)
-            return text.contains("train.lr: 0.0002 → 0.001") && text.contains("--resume") && text.contains("--update")
+            return text.contains("train.lr: 0.0005 → 0.001") && text.contains("--resume") && text.contains("--update")
         }
         try Pipeline.prepare(changed, options: Pipeline.Options(runDirectory: directory, update: true))
         #expect(try Pipeline.savedConfig(runDirectory: directory) == changed)

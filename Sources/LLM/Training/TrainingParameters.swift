@@ -61,6 +61,12 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     /// is one token among hundreds of code tokens and barely moves the model; this term adds
     /// `weight` × the mean cross-entropy over the first `tokens` tokens of every first answer.
     ///
+    /// The two means are over very different counts: a step has a few opening tokens and hundreds of
+    /// supervised ones, so each opening token weighs about `weight` × supervised / openings code
+    /// tokens (≈ 150 × `weight` for a step of 4 examples, ~600 answer tokens in all). Weights of 1–5 make that term
+    /// the whole gradient, clipped to `maxGradNorm`, and the plain loss stops training (BENCHMARKS.md,
+    /// runs e6/e7: the model never learned its opening); 0.2 keeps both.
+    ///
     /// With `skipCommonPrefix` the term starts after the tokens every first answer of the training
     /// data shares ("The requirements are" before " clear"/" unclear"): weighting those shared tokens
     /// too makes the model say them everywhere — after its own sentence again, in a loop.

@@ -56,7 +56,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var loraAlpha = 32
         public var loraDropout = 0.05
         public var loraTargets = ["q", "k", "v", "o"]
-        public var learningRate = 2e-4
+        public var learningRate = 5e-4
         /// Optimizer steps; when nil, `epochs` passes over the training set.
         public var steps: Int? = 80
         public var epochs: Int?
@@ -69,17 +69,19 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// Validation every this many steps (0: only at the end).
         public var validationEvery = 40
         /// Weight of the extra loss on the opening tokens of every first answer, where the model
-        /// decides between asking and coding (0: off; see `TrainingParameters.Decision`).
-        public var decisionWeight = 0.0
-        /// How many opening tokens that term covers: 5 is the decision sentence ("The requirements
-        /// are clear." / "… unclear.") in SmolLM2's tokenizer, without the varied summary after it.
-        public var decisionTokens = 5
+        /// decides between asking and coding (0: off; see `TrainingParameters.Decision`: the weight
+        /// multiplies a mean over a few tokens, so 0.2 already counts each of them ~30× a code token).
+        public var decisionWeight = 0.2
+        /// How many opening tokens that term covers, from where it starts: 1 is the decision token
+        /// itself (" clear" / " unclear") after the shared prefix; 5 from the first token is the whole
+        /// sentence in SmolLM2's tokenizer.
+        public var decisionTokens = 1
         /// Start that term after the tokens every first answer shares ("The requirements are"), so
         /// it weights the decision itself, not a sentence the model then repeats everywhere.
-        public var decisionSkipPrefix = false
+        public var decisionSkipPrefix = true
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
-        public var groupBy: String?
+        public var groupBy: String? = "problem_id"
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }
@@ -121,12 +123,14 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// What a run folder's saved `config.yaml` is read over: the standard config, except that keys
     /// added after runs were first saved take the value that reproduces what such a run did (the
     /// behaviour before the key existed), not today's default — so an old run resumes, and its
-    /// finished stages are reused, as it started, whatever the defaults become. Today both keys
-    /// below default to off as well (they were briefly on in development, see BENCHMARKS.md).
+    /// finished stages are reused, as it started, whatever the defaults become.
     public static var savedBase: PipelineConfig {
         var config = PipelineConfig()
         config.train.decisionWeight = 0
+        config.train.decisionTokens = 5
+        config.train.decisionSkipPrefix = false
         config.train.groupBy = nil
+        config.eval.repetitionPenalty = nil
         return config
     }
 
