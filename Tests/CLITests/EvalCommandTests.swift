@@ -71,6 +71,9 @@ struct EvalCommandTests {
         #expect(throws: (any Error).self) {
             try EvalCommand.parse(["--benchmark", "humaneval", "--model", "reference", "--adapter", "a", "--out", "x"])
         }
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--repetition-penalty", "0", "--out", "x"])
+        }
     }
 
     @Test("an adapter folder that does not exist is named in the error before any model runs")

@@ -63,9 +63,9 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     ///
     /// The two means are over very different counts: a step has a few opening tokens and hundreds of
     /// supervised ones, so each opening token weighs about `weight` × supervised / openings code
-    /// tokens (≈ 150 × `weight` for a step of 4 examples, ~600 answer tokens in all). Weights of 1–5 make that term
-    /// the whole gradient, clipped to `maxGradNorm`, and the plain loss stops training (BENCHMARKS.md,
-    /// runs e6/e7: the model never learned its opening); 0.2 keeps both.
+    /// tokens (≈ 150 × `weight` for a step of 4 examples, ~600 answer tokens in all). Weights of 1–5
+    /// make that term the whole gradient, clipped to `maxGradNorm`, and the plain loss stops training
+    /// (BENCHMARKS.md, runs e6/e7: the model never learned its opening); 0.2 keeps both.
     ///
     /// With `skipCommonPrefix` the term starts after the tokens every first answer of the training
     /// data shares ("The requirements are" before " clear"/" unclear"): weighting those shared tokens
