@@ -59,4 +59,15 @@ struct LocalChatModelTests {
         #expect(try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")])).repetitionPenalty == 1)
         #expect(throws: BackendError.self) { try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")], repetitionPenalty: 0)) }
     }
+
+    @Test("a request's presence and frequency penalties reach the sampler; none means 0; out of range is refused")
+    func presenceAndFrequencyPenalties() throws {
+        let penalised = try LocalChatModel.parameters(
+            ChatRequest(messages: [.user("hi")], presencePenalty: 0.5, frequencyPenalty: -0.25))
+        #expect(penalised.presencePenalty == 0.5 && penalised.frequencyPenalty == -0.25)
+        let plain = try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")]))
+        #expect(plain.presencePenalty == 0 && plain.frequencyPenalty == 0)
+        #expect(throws: BackendError.self) { try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")], presencePenalty: 3)) }
+        #expect(throws: BackendError.self) { try LocalChatModel.parameters(ChatRequest(messages: [.user("hi")], frequencyPenalty: -2.5)) }
+    }
 }

@@ -28,12 +28,13 @@ struct WireFormatTests {
         #expect(plainJSON["temperature"] as? Double == 0)
         #expect(plainJSON["n"] == nil && plainJSON["stop"] == nil && plainJSON["seed"] == nil)
         #expect(plainJSON["top_p"] == nil && plainJSON["max_tokens"] == nil && plainJSON["repetition_penalty"] == nil)
+        #expect(plainJSON["presence_penalty"] == nil && plainJSON["frequency_penalty"] == nil)
         let messages = try #require(plainJSON["messages"] as? [[String: String]])
         #expect(messages == [["role": "system", "content": "be brief"], ["role": "user", "content": "hi"]])
 
         let full = ChatRequest(
             messages: [.user("x")], temperature: 0.8, topP: 0.95, maxTokens: 256, n: 5, seed: 7, stop: ["```\n"],
-            repetitionPenalty: 1.1)
+            repetitionPenalty: 1.1, presencePenalty: 0.5, frequencyPenalty: 0.25)
         let fullJSON = try #require(
             JSONSerialization.jsonObject(with: OpenAIWireFormat.encode(full, model: "m")) as? [String: Any])
         #expect(fullJSON["top_p"] as? Double == 0.95)
@@ -42,6 +43,7 @@ struct WireFormatTests {
         #expect(fullJSON["seed"] as? Int == 7)
         #expect(fullJSON["stop"] as? [String] == ["```\n"])
         #expect(fullJSON["repetition_penalty"] as? Double == 1.1)
+        #expect(fullJSON["presence_penalty"] as? Double == 0.5 && fullJSON["frequency_penalty"] as? Double == 0.25)
     }
 
     @Test("a real completion decodes with choices in index order, finish reasons and usage")

@@ -74,6 +74,15 @@ struct EvalCommandTests {
         #expect(throws: (any Error).self) {
             try EvalCommand.parse(["--benchmark", "humaneval", "--repetition-penalty", "0", "--out", "x"])
         }
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--presence-penalty", "2.5", "--out", "x"])
+        }
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--frequency-penalty", "-3", "--out", "x"])
+        }
+        #expect(throws: Never.self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--presence-penalty", "0.5", "--frequency-penalty", "-0.5", "--out", "x"])
+        }
     }
 
     @Test("an adapter folder that does not exist is named in the error before any model runs")

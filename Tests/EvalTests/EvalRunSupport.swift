@@ -38,12 +38,13 @@ enum EvalRunSupport {
     static func run(
         _ problems: [Problem], mode: EvaluationMode, model: any ChatModel, evaluator: EvaluatorChoice = .heuristic,
         store: String, samples: Int = 1, temperature: Double = 0, chunkSize: Int = 32, resume: Bool = false,
-        limit: Int? = nil, repetitionPenalty: Double? = nil
+        limit: Int? = nil, repetitionPenalty: Double? = nil, presencePenalty: Double? = nil,
+        frequencyPenalty: Double? = nil
     ) async throws -> EvaluationResult {
         let parameters = EvaluationParameters(
             benchmark: "test", problems: problems, mode: mode, limit: limit, samples: samples,
             temperature: temperature, storePath: store, resume: resume, chunkSize: chunkSize,
-            repetitionPenalty: repetitionPenalty)
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty)
         return try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run()
     }
 

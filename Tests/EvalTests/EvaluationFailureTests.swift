@@ -157,6 +157,27 @@ struct EvaluationFailureTests {
         // Without one the key is absent, so the stored settings of runs made before it existed still match.
         let plain = EvalRunSupport.scratchStore("no-penalty")
         _ = try await EvalRunSupport.run(problems, mode: .humaneval, model: model, store: plain, limit: 1)
-        #expect(try #require(try RunStore(path: plain).listRuns().first).settingsJSON.contains("epetition") == false)
+        #expect(try #require(try RunStore(path: plain).listRuns().first).settingsJSON.contains("enalty") == false)
+    }
+
+    @Test("presence and frequency penalties reach every model request, are stored with the run, and a resume must match them")
+    func presenceAndFrequencyPenalties() async throws {
+        let problems = try EvalRunSupport.humanEvalCommSample()
+        let path = EvalRunSupport.scratchStore("presence")
+        let model = ScriptedChatModel { request, _ in
+            .text(EvalRunSupport.fenced(EvalRunSupport.solution(for: request.messages[0].content, in: problems)!))
+        }
+        _ = try await EvalRunSupport.run(
+            problems, mode: .humaneval, model: model, store: path, limit: 1, presencePenalty: 0.5, frequencyPenalty: 0.25)
+        #expect(!model.requests.isEmpty)
+        #expect(model.requests.allSatisfy { $0.presencePenalty == 0.5 && $0.frequencyPenalty == 0.25 && $0.repetitionPenalty == nil })
+        let run = try #require(try RunStore(path: path).listRuns().first)
+        #expect(run.settingsJSON.contains("\"presencePenalty\":0.5") && run.settingsJSON.contains("\"frequencyPenalty\":0.25"))
+        await #expect {
+            try await EvalRunSupport.run(
+                problems, mode: .humaneval, model: model, store: path, resume: true, limit: 1, presencePenalty: 0.5)
+        } throws: { error in
+            "\(error)".contains("frequency penalty: 0.25 → -") && !"\(error)".contains("presence penalty:")
+        }
     }
 }

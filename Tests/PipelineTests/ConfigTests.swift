@@ -68,6 +68,8 @@ struct ConfigTests {
         #expect(resolved.synthesis.kinds == ["ambiguous", "2ap"])
         #expect(try ConfigFile.override(resolved, with: ["eval.repetition_penalty=1.1"]).eval.repetitionPenalty == 1.1)
         #expect(try ConfigFile.override(resolved, with: ["eval.repetition_penalty=null"]).eval.repetitionPenalty == nil)
+        let penalised = try ConfigFile.override(resolved, with: ["eval.presence_penalty=0.5", "eval.frequency_penalty=-1"])
+        #expect(penalised.eval.presencePenalty == 0.5 && penalised.eval.frequencyPenalty == -1)
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.nope=1"]) }
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps=ten"]) }
         #expect(throws: PipelineError.self) { try ConfigFile.override(resolved, with: ["train.steps"]) }
@@ -81,6 +83,8 @@ struct ConfigTests {
         config.eval.humanevalcommLimit = nil
         config.train.learningRate = 3e-5
         config.eval.repetitionPenalty = 1.2
+        config.eval.presencePenalty = 0.4
+        config.eval.frequencyPenalty = 0.1
         let back = try ConfigFile.parse(config.yaml, file: "config.yaml", over: .standard)
         #expect(back == config)
         for field in ConfigField.all { #expect(config.yaml.contains(field.name + ":")) }
@@ -94,14 +98,15 @@ struct ConfigTests {
         let current = PipelineConfig.standard
         let old = current.yaml.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in
-                !["decision_weight:", "decision_tokens:", "decision_skip_prefix:", "group_by:", "repetition_penalty:"]
+                !["decision_weight:", "decision_tokens:", "decision_skip_prefix:", "group_by:", "repetition_penalty:", "presence_penalty:",
+                  "frequency_penalty:"]
                     .contains { line.contains($0) }
             }
             .joined(separator: "\n")
         try old.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
         let saved = try #require(try Pipeline.savedConfig(runDirectory: folder))
         #expect(saved.train.groupBy == nil && saved.train.decisionWeight == 0 && !saved.train.decisionSkipPrefix)
-        #expect(saved.eval.repetitionPenalty == nil)
+        #expect(saved.eval.repetitionPenalty == nil && saved.eval.presencePenalty == nil && saved.eval.frequencyPenalty == nil)
         #expect(PipelineConfig.savedBase.train == saved.train)
         try current.yaml.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
         #expect(try Pipeline.savedConfig(runDirectory: folder) == current, "a complete config.yaml reads back unchanged")
@@ -134,6 +139,12 @@ struct ConfigTests {
         config = .standard
         config.eval.repetitionPenalty = 0
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.repetition_penalty:") }
+        config = .standard
+        config.eval.presencePenalty = 2.5
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.presence_penalty:") }
+        config = .standard
+        config.eval.frequencyPenalty = -.infinity
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.frequency_penalty:") }
         config = .standard
         config.eval.humanevalcomm = "/nonexistent/hec.jsonl"
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.humanevalcomm:") }

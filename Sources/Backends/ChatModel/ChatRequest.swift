@@ -26,6 +26,12 @@ public struct ChatRequest: Codable, Sendable, Hashable {
     /// divided by it when positive, multiplied when negative); `nil` leaves the backend's default (off).
     /// Not part of OpenAI's API: sent as vLLM's `repetition_penalty`, and only when set.
     public var repetitionPenalty: Double?
+    /// OpenAI's `presence_penalty` (-2…2): subtracted once from the logit of every token the answer
+    /// already holds, not the prompt's; `nil` leaves the backend's default (0, off).
+    public var presencePenalty: Double?
+    /// OpenAI's `frequency_penalty` (-2…2): subtracted from a token's logit once per time the answer
+    /// already holds it; `nil` leaves the backend's default (0, off).
+    public var frequencyPenalty: Double?
 
     public init(
         messages: [Message],
@@ -35,7 +41,9 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         n: Int = 1,
         seed: Int? = nil,
         stop: [String] = [],
-        repetitionPenalty: Double? = nil
+        repetitionPenalty: Double? = nil,
+        presencePenalty: Double? = nil,
+        frequencyPenalty: Double? = nil
     ) {
         self.messages = messages
         self.temperature = temperature
@@ -45,6 +53,8 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         self.seed = seed
         self.stop = stop
         self.repetitionPenalty = repetitionPenalty
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
     }
 
     /// Whether the same request should give the same answer: greedy or seeded. Only such

@@ -46,6 +46,7 @@ public final class LocalChatModel: ChatModel {
         let parameters = GenerationParameters(
             maxTokens: request.maxTokens ?? 512, temperature: Float(request.temperature),
             topP: Float(request.topP ?? 1), repetitionPenalty: Float(request.repetitionPenalty ?? 1),
+            presencePenalty: Float(request.presencePenalty ?? 0), frequencyPenalty: Float(request.frequencyPenalty ?? 0),
             seed: UInt64(bitPattern: Int64(request.seed ?? 0)),
             stopStrings: request.stop.filter { !$0.isEmpty })
         do {

@@ -25,11 +25,13 @@ enum OpenAIWireFormat {
         var seed: Int?
         var stop: [String]?
         var repetition_penalty: Double?
+        var presence_penalty: Double?
+        var frequency_penalty: Double?
     }
 
     /// The body for `request` addressed to `model`. `n` is sent only when above 1, `stop` only when
-    /// non-empty and `repetition_penalty` (vLLM's extension) only when set, because some servers
-    /// reject fields they do not implement.
+    /// non-empty and the penalties (`repetition_penalty` is vLLM's extension) only when set, because
+    /// some servers reject fields they do not implement.
     static func encode(_ request: ChatRequest, model: String) throws -> Data {
         let body = RequestBody(
             model: model,
@@ -40,7 +42,9 @@ enum OpenAIWireFormat {
             n: request.n > 1 ? request.n : nil,
             seed: request.seed,
             stop: request.stop.isEmpty ? nil : request.stop,
-            repetition_penalty: request.repetitionPenalty
+            repetition_penalty: request.repetitionPenalty,
+            presence_penalty: request.presencePenalty,
+            frequency_penalty: request.frequencyPenalty
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -40,7 +40,8 @@ struct DialogueRounds: Sendable {
         ChatRequest(
             messages: messages, temperature: parameters.temperature, topP: parameters.topP,
             maxTokens: parameters.maxTokens, n: 1, seed: parameters.seed &+ sample,
-            repetitionPenalty: parameters.repetitionPenalty)
+            repetitionPenalty: parameters.repetitionPenalty, presencePenalty: parameters.presencePenalty,
+            frequencyPenalty: parameters.frequencyPenalty)
     }
 
     func process(_ units: [PromptUnit]) async throws -> [FinishedItem] {

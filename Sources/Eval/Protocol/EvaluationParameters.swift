@@ -42,6 +42,10 @@ public struct EvaluationParameters: Sendable {
     public var maxTokens: Int
     /// The model's repetition penalty (``ChatRequest/repetitionPenalty``); nil: the backend's default, off.
     public var repetitionPenalty: Double?
+    /// OpenAI's presence and frequency penalties over the answer's own tokens
+    /// (``ChatRequest/presencePenalty``, ``ChatRequest/frequencyPenalty``); nil: the backend's default, off.
+    public var presencePenalty: Double?
+    public var frequencyPenalty: Double?
     /// The run store file; created when absent.
     public var storePath: String
     /// Continue the store's unfinished run with the same settings instead of starting a new run.
@@ -58,7 +62,8 @@ public struct EvaluationParameters: Sendable {
         benchmark: String, problems: [Problem], mode: EvaluationMode, includeOriginals: Bool = true,
         limit: Int? = nil, samples: Int = 1, seed: Int = 0, temperature: Double = 0, topP: Double? = nil,
         maxTokens: Int = 512, storePath: String, resume: Bool = false, runName: String = "eval",
-        adapter: String? = nil, maxConcurrentRequests: Int = 8, chunkSize: Int = 32, repetitionPenalty: Double? = nil
+        adapter: String? = nil, maxConcurrentRequests: Int = 8, chunkSize: Int = 32, repetitionPenalty: Double? = nil,
+        presencePenalty: Double? = nil, frequencyPenalty: Double? = nil
     ) {
         self.benchmark = benchmark
         self.problems = problems
@@ -71,6 +76,8 @@ public struct EvaluationParameters: Sendable {
         self.topP = topP
         self.maxTokens = maxTokens
         self.repetitionPenalty = repetitionPenalty
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
         self.storePath = storePath
         self.resume = resume
         self.runName = runName
@@ -97,8 +104,10 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
     public var temperature: Double
     public var topP: Double?
     public var maxTokens: Int
-    /// Absent (nil) from the JSON of runs without one, so their stored settings read unchanged.
+    /// The penalties are absent (nil) from the JSON of runs without them, so their stored settings read unchanged.
     public var repetitionPenalty: Double? = nil
+    public var presencePenalty: Double? = nil
+    public var frequencyPenalty: Double? = nil
 
     var json: String {
         let encoder = JSONEncoder()

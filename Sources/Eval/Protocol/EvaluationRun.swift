@@ -37,7 +37,8 @@ public struct EvaluationRun: Sendable {
             includeOriginals: parameters.mode == .humaneval || parameters.includeOriginals, limit: parameters.limit,
             problems: min(parameters.problems.count, parameters.limit ?? Int.max), samples: parameters.samples,
             seed: parameters.seed, temperature: parameters.temperature, topP: parameters.topP,
-            maxTokens: parameters.maxTokens, repetitionPenalty: parameters.repetitionPenalty)
+            maxTokens: parameters.maxTokens, repetitionPenalty: parameters.repetitionPenalty,
+            presencePenalty: parameters.presencePenalty, frequencyPenalty: parameters.frequencyPenalty)
     }
 
     func validate() throws {
@@ -137,6 +138,8 @@ public struct EvaluationRun: Sendable {
             ("top-p", "\(old.topP.map { "\($0)" } ?? "-")", "\(new.topP.map { "\($0)" } ?? "-")"),
             ("max tokens", "\(old.maxTokens)", "\(new.maxTokens)"),
             ("repetition penalty", "\(old.repetitionPenalty.map { "\($0)" } ?? "-")", "\(new.repetitionPenalty.map { "\($0)" } ?? "-")"),
+            ("presence penalty", "\(old.presencePenalty.map { "\($0)" } ?? "-")", "\(new.presencePenalty.map { "\($0)" } ?? "-")"),
+            ("frequency penalty", "\(old.frequencyPenalty.map { "\($0)" } ?? "-")", "\(new.frequencyPenalty.map { "\($0)" } ?? "-")"),
             ("originals", "\(old.includeOriginals)", "\(new.includeOriginals)"),
         ]
         let differing = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \($0.1) → \($0.2)" }

@@ -12,6 +12,12 @@ public struct GenerationParameters: Sendable, Equatable {
     /// `RepetitionPenaltyLogitsProcessor`: logits of tokens already in the prompt or output are
     /// divided by this when positive, multiplied when negative (1: off).
     public var repetitionPenalty: Float
+    /// OpenAI's `presence_penalty`: subtracted from the logit of every token already in the output
+    /// (not the prompt), once. 0: off; OpenAI allows -2…2.
+    public var presencePenalty: Float
+    /// OpenAI's `frequency_penalty`: subtracted from a token's logit once per time it occurs in the
+    /// output (not the prompt). 0: off; OpenAI allows -2…2.
+    public var frequencyPenalty: Float
     /// Seeds the sampler; sequence `i` of a batch uses `seed + i`.
     public var seed: UInt64
     /// Generation ends before the first occurrence of any of these; the text returned excludes it.
@@ -21,13 +27,16 @@ public struct GenerationParameters: Sendable, Equatable {
 
     public init(
         maxTokens: Int = 256, temperature: Float = 0, topK: Int = 0, topP: Float = 1, repetitionPenalty: Float = 1,
-        seed: UInt64 = 0, stopStrings: [String] = [], stopTokenIDs: Set<Int> = []
+        presencePenalty: Float = 0, frequencyPenalty: Float = 0, seed: UInt64 = 0, stopStrings: [String] = [],
+        stopTokenIDs: Set<Int> = []
     ) {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topK = topK
         self.topP = topP
         self.repetitionPenalty = repetitionPenalty
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
         self.seed = seed
         self.stopStrings = stopStrings
         self.stopTokenIDs = stopTokenIDs
@@ -43,6 +52,8 @@ public struct GenerationParameters: Sendable, Equatable {
         try check(topK >= 0, "top-k must be 0 (off) or more, got \(topK)")
         try check(topP > 0 && topP <= 1, "top-p must be in (0, 1], got \(topP)")
         try check(repetitionPenalty > 0 && repetitionPenalty.isFinite, "repetition penalty must be positive")
+        try check((-2...2).contains(presencePenalty), "presence penalty must be in [-2, 2], got \(presencePenalty)")
+        try check((-2...2).contains(frequencyPenalty), "frequency penalty must be in [-2, 2], got \(frequencyPenalty)")
         try check(!stopStrings.contains(""), "a stop string cannot be empty")
     }
 }

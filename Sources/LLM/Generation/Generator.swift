@@ -67,7 +67,7 @@ extension LanguageModel {
                 prompts.enumerated().map { LlamaModel.Input(slot: $0.offset, tokens: $0.element) }, cache: cache)
             clock.prefillTokens = prompts.map(\.count).reduce(0, +)
             clock.prefillSeconds = Date().timeIntervalSince(start)
-            for i in prompts.indices { accept(i, samplers[i].next(logits: logits[i], history: prompts[i])) }
+            for i in prompts.indices { accept(i, samplers[i].next(logits: logits[i], prompt: prompts[i], output: [])) }
         }
         let decodeStart = Date()
         while true {
@@ -76,7 +76,7 @@ extension LanguageModel {
             let logits = model.forward(live.map { LlamaModel.Input(slot: $0, tokens: [generated[$0].last!]) }, cache: cache)
             clock.decodeTokens += live.count
             for (row, i) in live.enumerated() {
-                accept(i, samplers[i].next(logits: logits[row], history: prompts[i] + generated[i]))
+                accept(i, samplers[i].next(logits: logits[row], prompt: prompts[i], output: generated[i]))
             }
         }
         clock.decodeSeconds = Date().timeIntervalSince(decodeStart)

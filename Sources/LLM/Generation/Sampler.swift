@@ -2,8 +2,9 @@ import Foundation
 import Tensor
 
 /// Picks the next token from a row of logits, applying the processors in the order
-/// `transformers`' `generate` does: repetition penalty, temperature, top-k, top-p, then a draw
-/// (or argmax when the temperature is 0).
+/// `transformers`' `generate` and vLLM do: repetition penalty (prompt and output), presence and
+/// frequency penalties (output only, as OpenAI and vLLM define them), temperature, top-k, top-p,
+/// then a draw (or argmax when the temperature is 0).
 public struct Sampler: Sendable {
     public let parameters: GenerationParameters
     var generator: SeededGenerator
@@ -13,13 +14,20 @@ public struct Sampler: Sendable {
         generator = SeededGenerator(seed: seed)
     }
 
-    /// The next token. `history` is the prompt and the output so far (for the repetition penalty).
-    public mutating func next(logits: [Float], history: [Int]) -> Int {
+    /// The next token after `prompt` and the `output` generated so far.
+    public mutating func next(logits: [Float], prompt: [Int], output: [Int]) -> Int {
         var logits = logits
         if parameters.repetitionPenalty != 1 {
             let penalty = parameters.repetitionPenalty
-            for id in Set(history) where id < logits.count {
+            for id in Set(prompt).union(output) where id < logits.count {
                 logits[id] = logits[id] < 0 ? logits[id] * penalty : logits[id] / penalty
+            }
+        }
+        if parameters.presencePenalty != 0 || parameters.frequencyPenalty != 0 {
+            var counts: [Int: Int] = [:]
+            for id in output where id < logits.count { counts[id, default: 0] += 1 }
+            for (id, count) in counts {
+                logits[id] -= parameters.presencePenalty + parameters.frequencyPenalty * Float(count)
             }
         }
         if parameters.temperature == 0 { return Self.argmax(logits) }

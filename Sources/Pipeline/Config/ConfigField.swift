@@ -151,6 +151,8 @@ public struct ConfigField {
             .double("eval.temperature", \.eval.temperature, "0: greedy decoding."),
             .int("eval.max_tokens", \.eval.maxTokens, "New tokens per model response at most."),
             .double("eval.repetition_penalty", \.eval.repetitionPenalty, "Repetition penalty for both models, as in transformers (null: off); it counts the prompt's tokens too, so 1.1 turns a small model's loops into questions but costs its code."),
+            .double("eval.presence_penalty", \.eval.presencePenalty, "OpenAI's presence penalty for both models, -2 to 2 (null: off): subtracted once from every token the answer already holds; unlike the repetition penalty it leaves the prompt's tokens alone."),
+            .double("eval.frequency_penalty", \.eval.frequencyPenalty, "OpenAI's frequency penalty for both models, -2 to 2 (null: off): subtracted once per time the answer already holds a token."),
             .int("eval.threads", \.eval.threads, "Inference threads (null: all cores)."),
             .list("report.formats", \.report.formats, "Any of html, md, json."),
             .int("report.examples", \.report.examples, "Example questions shown per model."),

@@ -115,6 +115,12 @@ extension PipelineConfig {
         if let penalty = eval.repetitionPenalty, !(penalty > 0 && penalty.isFinite) {
             throw fail("eval.repetition_penalty", "must be positive (1: off), got \(penalty)")
         }
+        if let penalty = eval.presencePenalty, !(-2...2).contains(penalty) {
+            throw fail("eval.presence_penalty", "must be in [-2, 2] (0: off), got \(penalty)")
+        }
+        if let penalty = eval.frequencyPenalty, !(-2...2).contains(penalty) {
+            throw fail("eval.frequency_penalty", "must be in [-2, 2] (0: off), got \(penalty)")
+        }
         if let threads = eval.threads, threads < 1 { throw fail("eval.threads", "must be at least 1") }
         for format in report.formats where !["html", "md", "json"].contains(format) {
             throw fail("report.formats", "'\(format)' is not html, md or json")

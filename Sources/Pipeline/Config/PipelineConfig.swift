@@ -105,6 +105,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// The local model's repetition penalty, for both models (nil: off). Optional so that runs
         /// without one keep their stage fingerprints.
         public var repetitionPenalty: Double?
+        /// OpenAI's presence and frequency penalties over each answer's own tokens, for both models
+        /// (nil: off). Optional for the same reason.
+        public var presencePenalty: Double?
+        public var frequencyPenalty: Double?
         /// Worker threads of the local model (nil: all cores).
         public var threads: Int?
     }
@@ -131,6 +135,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         config.train.decisionSkipPrefix = false
         config.train.groupBy = nil
         config.eval.repetitionPenalty = nil
+        config.eval.presencePenalty = nil
+        config.eval.frequencyPenalty = nil
         return config
     }
 

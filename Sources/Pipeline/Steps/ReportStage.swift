@@ -51,6 +51,8 @@ enum ReportStage {
                     ReportSetting("temperature", String(config.eval.temperature)),
                     ReportSetting("max tokens", String(config.eval.maxTokens)),
                     ReportSetting("repetition penalty", config.eval.repetitionPenalty.map { String($0) } ?? "off"),
+                    ReportSetting("presence penalty", config.eval.presencePenalty.map { String($0) } ?? "off"),
+                    ReportSetting("frequency penalty", config.eval.frequencyPenalty.map { String($0) } ?? "off"),
                     ReportSetting("original prompts", String(model.originalPrompts)),
                     ReportSetting("modified prompts", String(model.modifiedPrompts)),
                 ],

@@ -74,6 +74,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Penalise tokens already in the conversation, prompt included, as transformers does (default: off).")
     var repetitionPenalty: Double?
 
+    @Option(parsing: .unconditional, help: "OpenAI's presence penalty, -2 to 2: lower every token the answer already holds, the prompt's left alone (default: off).")
+    var presencePenalty: Double?
+
+    @Option(parsing: .unconditional, help: "OpenAI's frequency penalty, -2 to 2: lower a token once per time the answer already holds it (default: off).")
+    var frequencyPenalty: Double?
+
     @Option(help: "Seed; sample i uses seed + i.")
     var seed: Int = 0
 
@@ -106,6 +112,12 @@ struct EvalCommand: AsyncParsableCommand {
         guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
         if let repetitionPenalty, !(repetitionPenalty > 0 && repetitionPenalty.isFinite) {
             throw ValidationError("--repetition-penalty must be positive, got \(repetitionPenalty)")
+        }
+        if let presencePenalty, !(-2...2).contains(presencePenalty) {
+            throw ValidationError("--presence-penalty must be in [-2, 2], got \(presencePenalty)")
+        }
+        if let frequencyPenalty, !(-2...2).contains(frequencyPenalty) {
+            throw ValidationError("--frequency-penalty must be in [-2, 2], got \(frequencyPenalty)")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -140,7 +152,7 @@ struct EvalCommand: AsyncParsableCommand {
             includeOriginals: !noOriginals, limit: limit, samples: samples, seed: seed, temperature: temperature,
             topP: topP, maxTokens: maxTokens, storePath: storePath, resume: resume,
             runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency,
-            repetitionPenalty: repetitionPenalty)
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty)
         let bar = LockedProgressLine()
         let result: EvaluationResult
         do {

@@ -74,13 +74,20 @@ struct SamplingOptions: ParsableArguments {
     @Option(name: .customLong("repetition-penalty"), help: "Penalise tokens already seen (1: off).")
     var repetitionPenalty: Float = 1
 
+    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "Lower tokens the output already holds, once (OpenAI's; 0: off).")
+    var presencePenalty: Float = 0
+
+    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "Lower tokens once per time the output holds them (OpenAI's; 0: off).")
+    var frequencyPenalty: Float = 0
+
     @Option(name: .customLong("stop"), help: "Stop before this text (repeatable).")
     var stopStrings: [String] = []
 
     var parameters: GenerationParameters {
         GenerationParameters(
             maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-            repetitionPenalty: repetitionPenalty, seed: seed, stopStrings: stopStrings)
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty,
+            seed: seed, stopStrings: stopStrings)
     }
 
     func validate() throws {
