@@ -57,8 +57,10 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var loraDropout = 0.05
         public var loraTargets = ["q", "k", "v", "o"]
         public var learningRate = 5e-4
-        /// Optimizer steps; when nil, `epochs` passes over the training set.
-        public var steps: Int? = 80
+        /// Optimizer steps; when nil, `epochs` passes over the training set. 160 grouped steps
+        /// (≈ 400 examples) are the fewest after which SmolLM2-135M writes its questions under
+        /// greedy decoding; at 80 it decides to ask, then loops (BENCHMARKS.md).
+        public var steps: Int? = 160
         public var epochs: Int?
         public var batchSize = 4
         public var gradAccum = 1

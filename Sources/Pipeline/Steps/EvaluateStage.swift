@@ -65,12 +65,16 @@ enum EvaluateStage {
         return result
     }
 
+    /// Prompts decoded together by the local engine: 16 evaluates HumanEval prompts ~15% faster than
+    /// 8 on two cores (the decode step is shared by the batch); a speed setting, not fingerprinted.
+    static let localBatch = 16
+
     static func run(_ config: PipelineConfig, layout: RunLayout, tuned: Bool, context: StageContext) async throws {
         let base = try TrainStage.baseModel(config.train.model)
         let adapter = tuned ? try LoRAAdapter(folder: layout.adapter) : nil
         let engine = try LanguageModel(path: base.path, precision: .native, adapter: adapter)
         let identity = config.train.model + (tuned ? "+adapter" : "")
-        let model = LocalChatModel(engine: engine, identity: identity, threads: config.eval.threads)
+        let model = LocalChatModel(engine: engine, identity: identity, maxBatch: localBatch, threads: config.eval.threads)
         let pool = SandboxPool(sandbox: try Sandbox())
         let selected = try benchmarks(config, layout: layout)
         // Progress over both runs, weighted by their prompt counts (a modified problem has ~4 prompts).
@@ -89,7 +93,7 @@ enum EvaluateStage {
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
                     maxTokens: config.eval.maxTokens, storePath: storePath, resume: started, runName: name,
-                    adapter: tuned ? layout.adapter : nil, repetitionPenalty: config.eval.repetitionPenalty,
+                    adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch, repetitionPenalty: config.eval.repetitionPenalty,
                     presencePenalty: config.eval.presencePenalty, frequencyPenalty: config.eval.frequencyPenalty)
                 let weight = weights[index]
                 let start = done
