@@ -17,7 +17,10 @@
 # prompt ≈ 5–8 points). It also sets eval.repetition_penalty=1.1: under greedy decoding the 135M
 # model loops after "The requirements are unclear." instead of asking, so every variant would show
 # 0% communication; the penalty makes the asking visible but costs both models their code, so
-# Pass@1 here is not the default pipeline's (BENCHMARKS.md, "The decision term's scale").
+# Pass@1 here is not the default pipeline's (BENCHMARKS.md, "The decision term's scale"). At 40
+# steps no variant has learned to write its questions; the default's 160 steps do (session 6), so
+# ABLATION_ARGS='--set eval.humaneval_limit=12 --set eval.humanevalcomm_limit=5' (greedy, full
+# length) is the comparison that matters, at about 6 hours on 2 cores.
 # Last stdout line: {"name":"ablation","args":…,"base":{…},"variants":[{"variant":…,"ratio":…,…}]}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
