@@ -93,8 +93,9 @@ enum EvaluateStage {
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
                     maxTokens: config.eval.maxTokens, storePath: storePath, resume: started, runName: name,
-                    adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch, repetitionPenalty: config.eval.repetitionPenalty,
-                    presencePenalty: config.eval.presencePenalty, frequencyPenalty: config.eval.frequencyPenalty)
+                    adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch,
+                    repetitionPenalty: config.eval.repetitionPenalty, presencePenalty: config.eval.presencePenalty,
+                    frequencyPenalty: config.eval.frequencyPenalty)
                 let weight = weights[index]
                 let start = done
                 _ = try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run { state in
