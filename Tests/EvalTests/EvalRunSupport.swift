@@ -54,4 +54,9 @@ enum EvalRunSupport {
     }
 
     static func fenced(_ code: String) -> String { "```python\n" + code + "\n```" }
+
+    /// A model that answers every request with the fenced reference solution, recording the requests.
+    static func solver(_ problems: [Problem]) -> ScriptedChatModel {
+        ScriptedChatModel { request, _ in .text(fenced(solution(for: request.messages[0].content, in: problems)!)) }
+    }
 }

@@ -141,9 +141,7 @@ struct EvaluationFailureTests {
     func repetitionPenalty() async throws {
         let problems = try EvalRunSupport.humanEvalCommSample()
         let path = EvalRunSupport.scratchStore("penalty")
-        let model = ScriptedChatModel { request, _ in
-            .text(EvalRunSupport.fenced(EvalRunSupport.solution(for: request.messages[0].content, in: problems)!))
-        }
+        let model = EvalRunSupport.solver(problems)
         _ = try await EvalRunSupport.run(problems, mode: .humaneval, model: model, store: path, limit: 1, repetitionPenalty: 1.1)
         #expect(!model.requests.isEmpty && model.requests.allSatisfy { $0.repetitionPenalty == 1.1 })
         let run = try #require(try RunStore(path: path).listRuns().first)
@@ -164,9 +162,7 @@ struct EvaluationFailureTests {
     func presenceAndFrequencyPenalties() async throws {
         let problems = try EvalRunSupport.humanEvalCommSample()
         let path = EvalRunSupport.scratchStore("presence")
-        let model = ScriptedChatModel { request, _ in
-            .text(EvalRunSupport.fenced(EvalRunSupport.solution(for: request.messages[0].content, in: problems)!))
-        }
+        let model = EvalRunSupport.solver(problems)
         _ = try await EvalRunSupport.run(
             problems, mode: .humaneval, model: model, store: path, limit: 1, presencePenalty: 0.5, frequencyPenalty: 0.25)
         #expect(!model.requests.isEmpty)
