@@ -129,18 +129,20 @@ public struct EvaluationRun: Sendable {
 
     static func differences(_ old: EvaluationSettings?, _ new: EvaluationSettings) -> String {
         guard let old else { return "the stored settings are unreadable" }
+        func plain<T>(_ name: String, _ path: KeyPath<EvaluationSettings, T>) -> (String, String, String) {
+            (name, "\(old[keyPath: path])", "\(new[keyPath: path])")
+        }
+        func optional<T>(_ name: String, _ path: KeyPath<EvaluationSettings, T?>) -> (String, String, String) {
+            (name, old[keyPath: path].map { "\($0)" } ?? "-", new[keyPath: path].map { "\($0)" } ?? "-")
+        }
         let pairs: [(String, String, String)] = [
-            ("benchmark", old.benchmark, new.benchmark), ("mode", old.mode.rawValue, new.mode.rawValue),
-            ("model", old.model, new.model), ("adapter", old.adapter ?? "-", new.adapter ?? "-"),
-            ("evaluator", old.evaluator, new.evaluator), ("limit", "\(old.limit.map(String.init) ?? "-")", "\(new.limit.map(String.init) ?? "-")"),
-            ("problems", "\(old.problems)", "\(new.problems)"), ("samples", "\(old.samples)", "\(new.samples)"),
-            ("seed", "\(old.seed)", "\(new.seed)"), ("temperature", "\(old.temperature)", "\(new.temperature)"),
-            ("top-p", "\(old.topP.map { "\($0)" } ?? "-")", "\(new.topP.map { "\($0)" } ?? "-")"),
-            ("max tokens", "\(old.maxTokens)", "\(new.maxTokens)"),
-            ("repetition penalty", "\(old.repetitionPenalty.map { "\($0)" } ?? "-")", "\(new.repetitionPenalty.map { "\($0)" } ?? "-")"),
-            ("presence penalty", "\(old.presencePenalty.map { "\($0)" } ?? "-")", "\(new.presencePenalty.map { "\($0)" } ?? "-")"),
-            ("frequency penalty", "\(old.frequencyPenalty.map { "\($0)" } ?? "-")", "\(new.frequencyPenalty.map { "\($0)" } ?? "-")"),
-            ("originals", "\(old.includeOriginals)", "\(new.includeOriginals)"),
+            plain("benchmark", \.benchmark), ("mode", old.mode.rawValue, new.mode.rawValue),
+            plain("model", \.model), optional("adapter", \.adapter), plain("evaluator", \.evaluator),
+            optional("limit", \.limit), plain("problems", \.problems), plain("samples", \.samples),
+            plain("seed", \.seed), plain("temperature", \.temperature), optional("top-p", \.topP),
+            plain("max tokens", \.maxTokens), optional("repetition penalty", \.repetitionPenalty),
+            optional("presence penalty", \.presencePenalty), optional("frequency penalty", \.frequencyPenalty),
+            plain("originals", \.includeOriginals),
         ]
         let differing = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): \($0.1) → \($0.2)" }
         return differing.isEmpty ? "unknown difference" : differing.joined(separator: ", ")
