@@ -83,4 +83,20 @@ struct MixtureTests {
         #expect(DialogueFormat.unclear.hasPrefix("The requirements are "))
         #expect(DialogueFormat.confirmation.hasPrefix("The requirements are "))
     }
+
+    @Test("the same seed gives the same mixture in every process (pinned: hash order once changed it)")
+    func pinnedSelection() async throws {
+        let source = try await Self.synthesized()
+        let out = scratchDirectory("pinned")
+        try Mixture.run(inputs: [source], parameters: Mixture.Parameters(
+            ratio: (50, 50), seed: 3, validationFraction: 0.2, outputDirectory: out))
+        let ids = try JSONL.readAll(Dialogue.self, from: out + "/train.jsonl").records.prefix(6)
+            .map { $0.metadata["id"] ?? $0.metadata["problem_id"] ?? "?" }
+        // Swift seeds its hash per process, so before the fix these ids changed from run to run.
+        #expect(ids == [
+            "bank/lists/filter/div_3_descending", "bank/lists/filter/gt_0_original#2ap#1",
+            "bank/lists/filter/div_7_original#2ap#1", "bank/lists/filter/gt_3_descending#1a#2",
+            "bank/lists/filter/gt_3_ascending", "bank/lists/filter/gt_10_original",
+        ], "\(ids)")
+    }
 }

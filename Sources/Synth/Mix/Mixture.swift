@@ -107,7 +107,13 @@ public enum Mixture {
     static func select(_ pool: [ClarifyExample], parameters: Parameters, salt: String) -> ([Dialogue], [Dialogue]) {
         var generator = SeededGenerator(seed: parameters.seed, salt: "select:" + salt)
         let allOriginals = originals(of: pool, parameters: parameters).shuffled(using: &generator)
-        var byCategory = Dictionary(grouping: pool, by: \.category).mapValues { $0.shuffled(using: &generator) }
+        // Shuffled in the categories' fixed order: `mapValues` would visit them in hash order, which
+        // Swift seeds per process, and the same seed gave a different mixture on every run.
+        let grouped = Dictionary(grouping: pool, by: \.category)
+        var byCategory: [ClarificationCategory: [ClarifyExample]] = [:]
+        for category in ClarificationCategory.allCases {
+            if let examples = grouped[category] { byCategory[category] = examples.shuffled(using: &generator) }
+        }
         let (o, c) = (Double(parameters.ratio.original), Double(parameters.ratio.clarify))
         let total = min(o == 0 ? .infinity : Double(allOriginals.count) / o, c == 0 ? .infinity : Double(pool.count) / c)
         let wantOriginal = o == 0 ? 0 : min(allOriginals.count, Int((total * o).rounded(.down)))
