@@ -99,7 +99,7 @@ struct ConfigTests {
         let old = current.yaml.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { line in
                 !["decision_weight:", "decision_tokens:", "decision_skip_prefix:", "group_by:", "repetition_penalty:", "presence_penalty:",
-                  "frequency_penalty:"]
+                  "frequency_penalty:", "docstrings:"]
                     .contains { line.contains($0) }
             }
             .joined(separator: "\n")
@@ -107,7 +107,8 @@ struct ConfigTests {
         let saved = try #require(try Pipeline.savedConfig(runDirectory: folder))
         #expect(saved.train.groupBy == nil && saved.train.decisionWeight == 0 && !saved.train.decisionSkipPrefix)
         #expect(saved.eval.repetitionPenalty == nil && saved.eval.presencePenalty == nil && saved.eval.frequencyPenalty == nil)
-        #expect(PipelineConfig.savedBase.train == saved.train)
+        #expect(saved.mix.docstrings)
+        #expect(PipelineConfig.savedBase.train == saved.train && PipelineConfig.savedBase.mix == saved.mix)
         try current.yaml.write(toFile: RunLayout(root: folder).config, atomically: true, encoding: .utf8)
         #expect(try Pipeline.savedConfig(runDirectory: folder) == current, "a complete config.yaml reads back unchanged")
     }

@@ -59,6 +59,27 @@ struct PipelineRunTests {
         #expect(families.count >= 3)
         let again = try await StageRunner(runDirectory: directory, stages: stages).run()
         #expect(again.reused == ["synthesize", "mix"])
+
+        // Without docstrings only the mixture is redone, and its code answers are signature and body.
+        config.mix.docstrings = false
+        let bare = [DataStages.synthesize(config, layout: layout), DataStages.mix(config, layout: layout)]
+        let redone = try await StageRunner(runDirectory: directory, stages: bare).run()
+        #expect(redone.reused == ["synthesize"] && redone.ran == ["mix"])
+        let code = try JSONL.readAll(Dialogue.self, from: layout.mixture + "/train.jsonl").records.compactMap(\.messages.last?.content)
+        #expect(!code.isEmpty && code.allSatisfy { $0.contains("```python\ndef ") && !$0.contains("\"\"\"") })
+    }
+
+    @Test("the docstrings setting leaves the fingerprints of runs that predate it as they were")
+    func docstringsFingerprint() {
+        let options = Pipeline.Options(runDirectory: temporaryDirectory())
+        let standard = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(.standard, options: options)).fingerprints()
+        // The mix stage of a default run made before `mix.docstrings` existed (runs/d160, 2026-11-27).
+        #expect(standard["mix"] == "e85156a9bec82ecc1859fa9d302271771f478fc4f00f0836f2380f6e93ea7714")
+        var bare = PipelineConfig.standard
+        bare.mix.docstrings = false
+        let changed = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(bare, options: options)).fingerprints()
+        #expect(changed["synthesize"] == standard["synthesize"] && changed["mix"] != standard["mix"])
+        #expect(changed["train"] != standard["train"] && changed["evaluate-base"] == standard["evaluate-base"])
     }
 
     @Test("spreading a limit over the input keeps the first item and reaches the end")

@@ -120,6 +120,7 @@ public struct ConfigField {
             .string("mix.ratio", \.mix.ratio, "original:clarify parts of the training mixture, e.g. 50:50."),
             .bool("mix.confirmation", \.mix.confirmation, "First answers open with \"The requirements are clear.\" before code and \"The requirements are unclear.\" before questions."),
             .string("mix.target", \.mix.target, "dialogue (ask, read the answers, write the code) or questions (questions only, as in the paper)."),
+            .bool("mix.docstrings", \.mix.docstrings, "Code answers repeat the function's docstring (false: signature and body only, about a fifth fewer training tokens)."),
             .double("mix.validation_fraction", \.mix.validationFraction, "Share of problems held out for validation."),
             .int("mix.stages", \.mix.stages, "1: one mixed stage; 2: clear → code first, then the mixture."),
             .string("train.model", \.train.model, "smollm2 (the embedded model) or a .gguf file or Hugging Face folder."),

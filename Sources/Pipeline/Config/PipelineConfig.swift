@@ -43,6 +43,8 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var confirmation = true
         /// `dialogue` (ask, get answers, write the code) or `questions` (the paper's target).
         public var target = "dialogue"
+        /// Code answers repeat the function's docstring; false: the signature and the body only.
+        public var docstrings = true
         public var validationFraction = 0.1
         /// 1: one mixed stage; 2: code only first, then mixed.
         public var stages = 1
@@ -132,6 +134,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     /// finished stages are reused, as it started, whatever the defaults become.
     public static var savedBase: PipelineConfig {
         var config = PipelineConfig()
+        config.mix.docstrings = true
         config.train.decisionWeight = 0
         config.train.decisionTokens = 5
         config.train.decisionSkipPrefix = false

@@ -106,6 +106,8 @@ enum DataStages {
         var ratio: String
         var confirmation: Bool
         var target: String
+        /// nil when on, so the fingerprints of runs from before the setting stay as they were.
+        var docstrings: Bool?
         var validationFraction: Double
         var stages: Int
     }
@@ -115,14 +117,14 @@ enum DataStages {
         return Stage(
             name: "mix", title: "mix clear and clarify examples",
             settings: MixSettings(seed: config.seed, ratio: mix.ratio, confirmation: mix.confirmation, target: mix.target,
-                                  validationFraction: mix.validationFraction, stages: mix.stages),
+                                  docstrings: mix.docstrings ? nil : false, validationFraction: mix.validationFraction, stages: mix.stages),
             dependencies: ["synthesize"], estimatedSeconds: 2
         ) { context in
             let parameters = Mixture.Parameters(
                 ratio: config.ratioParts ?? (1, 1), seed: config.seed, validationFraction: mix.validationFraction,
                 stages: mix.stages, format: .chat,
                 dialogue: DialogueFormat(target: DialogueFormat.Target(rawValue: mix.target) ?? .confirmThenCode,
-                                         confirmClear: mix.confirmation),
+                                         confirmClear: mix.confirmation, docstrings: mix.docstrings),
                 outputDirectory: context.directory, command: "clarifycoder pipeline (stage mix)")
             let manifest = try Mixture.run(inputs: [layout.synthesis], parameters: parameters)
             context.progress(1, "\(manifest.splits["train"]?.examples ?? 0) training examples")

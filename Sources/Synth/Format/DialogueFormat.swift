@@ -24,10 +24,33 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
     /// Whether every first answer opens with the decision sentence: ``confirmation`` before a clear
     /// example's code, ``unclear`` before a clarify example's questions.
     public var confirmClear: Bool
+    /// Whether code answers keep the function's docstring. Without it (``Docstrings/removed(from:)``)
+    /// an answer is the signature and the body: the prompt already holds the docstring, and
+    /// repeating it was a fifth of the training tokens of the default mixture.
+    public var docstrings: Bool
 
-    public init(target: Target = .confirmThenCode, confirmClear: Bool = false) {
+    public init(target: Target = .confirmThenCode, confirmClear: Bool = false, docstrings: Bool = true) {
         self.target = target
         self.confirmClear = confirmClear
+        self.docstrings = docstrings
+    }
+
+    enum CodingKeys: String, CodingKey { case target, confirmClear, docstrings }
+
+    // `docstrings` is written only when off, so the settings files of runs that predate it read
+    // back (and compare) as they were.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        target = try container.decode(Target.self, forKey: .target)
+        confirmClear = try container.decode(Bool.self, forKey: .confirmClear)
+        docstrings = try container.decodeIfPresent(Bool.self, forKey: .docstrings) ?? true
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(target, forKey: .target)
+        try container.encode(confirmClear, forKey: .confirmClear)
+        if !docstrings { try container.encode(docstrings, forKey: .docstrings) }
     }
 
     /// The confirmation before the code of a clear example: one fixed sentence, so the first
@@ -46,6 +69,11 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
 
     public static func fenced(_ code: String) -> String {
         "```python\n" + code.trimmingCharacters(in: .newlines) + "\n```"
+    }
+
+    /// A code answer: the code, fenced, without its docstrings unless ``docstrings`` is on.
+    func answer(_ code: String) -> String {
+        Self.fenced(docstrings ? code : Docstrings.removed(from: code))
     }
 
     /// The assistant turn that asks: one line of what is unclear, then numbered questions.
@@ -67,14 +95,16 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
         ]
         if target == .confirmThenCode {
             messages.append(.user(ClarificationInstructions.answersTurn(Self.answersTurn(draft.answers))))
-            messages.append(.assistant(Self.fenced(code)))
+            messages.append(.assistant(answer(code)))
         }
         return Dialogue(messages: messages, metadata: metadata)
     }
 
     /// A clear example: the problem and its code, with the confirmation line if asked for.
     public func original(prompt: String, code: String, metadata: [String: String] = [:]) -> Dialogue {
-        let answer = confirmClear ? Self.confirmation + "\n\n" + Self.fenced(code) : Self.fenced(code)
-        return Dialogue(messages: [.user(Self.userTurn(prompt)), .assistant(answer)], metadata: metadata)
+        let code = answer(code)
+        return Dialogue(
+            messages: [.user(Self.userTurn(prompt)), .assistant(confirmClear ? Self.confirmation + "\n\n" + code : code)],
+            metadata: metadata)
     }
 }

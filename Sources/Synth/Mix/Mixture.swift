@@ -163,6 +163,8 @@ public struct MixtureManifest: Codable, Sendable, Hashable {
 
     public var format: String
     public var target: String
+    /// false when code answers leave out the docstrings (absent: they keep them).
+    public var docstrings: Bool?
     public var ratio: String
     public var seed: UInt64
     public var validationFraction: Double
@@ -173,7 +175,7 @@ public struct MixtureManifest: Codable, Sendable, Hashable {
     public var stages: [Stage] = []
 
     enum CodingKeys: String, CodingKey {
-        case format, target, ratio, seed, problems, command, splits, stages
+        case format, target, docstrings, ratio, seed, problems, command, splits, stages
         case validationFraction = "validation_fraction"
         case heldOutProblems = "held_out_problems"
     }
@@ -181,6 +183,7 @@ public struct MixtureManifest: Codable, Sendable, Hashable {
     init(parameters: Mixture.Parameters, heldOutProblems: Int, problems: Int) {
         format = parameters.format.rawValue
         target = parameters.dialogue.target.rawValue
+        docstrings = parameters.dialogue.docstrings ? nil : false
         ratio = "\(parameters.ratio.original):\(parameters.ratio.clarify)"
         seed = parameters.seed
         validationFraction = parameters.validationFraction

@@ -42,6 +42,9 @@ struct MixCommand: ParsableCommand {
     @Flag(help: "Open every first answer with a decision sentence: 'The requirements are clear.' before code, 'The requirements are unclear.' before questions.")
     var confirmClear = false
 
+    @Flag(inversion: .prefixedNo, help: "Code answers repeat the function's docstring (--no-docstrings: signature and body only).")
+    var docstrings = true
+
     func validate() throws {
         guard parsedRatio != nil else { throw ValidationError("--ratio must look like 40:60") }
         guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1)") }
@@ -57,7 +60,7 @@ struct MixCommand: ParsableCommand {
     func run() throws {
         let parameters = Mixture.Parameters(
             ratio: parsedRatio!, seed: seed, validationFraction: valFraction, stages: stages, format: format,
-            dialogue: DialogueFormat(target: target, confirmClear: confirmClear), outputDirectory: out,
+            dialogue: DialogueFormat(target: target, confirmClear: confirmClear, docstrings: docstrings), outputDirectory: out,
             command: "clarifycoder " + CommandLine.arguments.dropFirst().joined(separator: " "))
         let manifest: MixtureManifest
         do {
