@@ -72,10 +72,12 @@ struct PipelineRunTests {
     @Test("the docstrings setting leaves the fingerprints of runs that predate it as they were")
     func docstringsFingerprint() {
         let options = Pipeline.Options(runDirectory: temporaryDirectory())
-        let standard = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(.standard, options: options)).fingerprints()
-        // The mix stage of a default run made before `mix.docstrings` existed (runs/d160, 2026-11-27).
+        // The mixture of a default run made before `mix.docstrings` existed (runs/d160, 2026-11-27).
+        var d160 = PipelineConfig.standard
+        d160.mix = PipelineConfig.Mix(ratio: "50:50", confirmation: true, target: "dialogue", docstrings: true, validationFraction: 0.1, stages: 1)
+        let standard = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(d160, options: options)).fingerprints()
         #expect(standard["mix"] == "e85156a9bec82ecc1859fa9d302271771f478fc4f00f0836f2380f6e93ea7714")
-        var bare = PipelineConfig.standard
+        var bare = d160
         bare.mix.docstrings = false
         let changed = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(bare, options: options)).fingerprints()
         #expect(changed["synthesize"] == standard["synthesize"] && changed["mix"] != standard["mix"])
