@@ -30,7 +30,7 @@ public enum Docstrings {
     /// The last line of a `def` header starting at `start` (the line whose code ends with `:` at
     /// bracket depth 0), or nil when `start` does not open a function.
     static func headerEnd(_ lines: [String], from start: Int) -> Int? {
-        let first = lines[start].drop { $0 == " " || $0 == "\t" }
+        let first = dedented(lines[start])
         guard first.hasPrefix("def ") || first.hasPrefix("async def ") else { return nil }
         var depth = 0
         for index in start..<lines.count {
@@ -60,14 +60,14 @@ public enum Docstrings {
         var first = start
         while first < lines.count, lines[first].allSatisfy(\.isWhitespace) { first += 1 }
         guard first < lines.count else { return nil }
-        var text = Substring(lines[first].drop { $0 == " " || $0 == "\t" })
+        var text = dedented(lines[first])
         if let prefix = text.first, "rRuU".contains(prefix) { text = text.dropFirst() }
         guard let quote = ["\"\"\"", "'''"].first(where: { text.hasPrefix($0) }) else { return nil }
         var rest = text.dropFirst(3)
         var line = first
         while true {
             if let close = rest.range(of: quote) {
-                let after = rest[close.upperBound...].drop { $0 == " " || $0 == "\t" }
+                let after = dedented(rest[close.upperBound...])
                 guard after.isEmpty || after.hasPrefix("#") else { return nil }
                 return start...line
             }
@@ -80,14 +80,18 @@ public enum Docstrings {
     /// Whether a statement more indented than the header follows `end`: the body without its docstring.
     static func bodyContinues(_ lines: [String], after end: Int, beyond headerIndent: Int) -> Bool {
         for line in lines[(end + 1)...] where !line.allSatisfy(\.isWhitespace) {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            if trimmed.hasPrefix("#") { continue }
+            if dedented(line).hasPrefix("#") { continue }
             return indentation(of: line) > headerIndent
         }
         return false
     }
 
     static func indentation(of line: String) -> Int {
-        line.prefix { $0 == " " || $0 == "\t" }.count
+        line.count - dedented(line).count
+    }
+
+    /// The line without its leading spaces and tabs.
+    static func dedented(_ line: some StringProtocol) -> Substring {
+        Substring(line).drop { $0 == " " || $0 == "\t" }
     }
 }
