@@ -69,7 +69,7 @@ struct PipelineRunTests {
         #expect(!code.isEmpty && code.allSatisfy { $0.contains("```python\ndef ") && !$0.contains("\"\"\"") })
     }
 
-    @Test("the docstrings setting leaves the fingerprints of runs that predate it as they were")
+    @Test("the docstrings and decision-balance settings leave the fingerprints of runs that predate them as they were")
     func docstringsFingerprint() {
         let options = Pipeline.Options(runDirectory: temporaryDirectory())
         // The mixture of a default run made before `mix.docstrings` existed (runs/d160, 2026-11-27).
@@ -82,6 +82,13 @@ struct PipelineRunTests {
         let changed = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(bare, options: options)).fingerprints()
         #expect(changed["synthesize"] == standard["synthesize"] && changed["mix"] != standard["mix"])
         #expect(changed["train"] != standard["train"] && changed["evaluate-base"] == standard["evaluate-base"])
+
+        // The same for `train.decision_balance`: off, d160's training keeps its fingerprint.
+        #expect(standard["train"] == "99f5c3b949d7e247ad04ea853f92d3333c539c13daa64d09e2c4e7e3dbbcd978")
+        var balanced = d160
+        balanced.train.decisionBalance = true
+        let rebalanced = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(balanced, options: options)).fingerprints()
+        #expect(rebalanced["mix"] == standard["mix"] && rebalanced["train"] != standard["train"])
     }
 
     @Test("spreading a limit over the input keeps the first item and reaches the end")

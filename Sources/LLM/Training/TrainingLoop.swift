@@ -19,21 +19,22 @@ extension TrainingSession {
             // (what `transformers` computes with `num_items_in_batch`), so each micro-batch's mean
             // is weighted by its share of those tokens before its backward.
             // With a decision term, each micro-batch also adds weight × its share of the step's
-            // opening tokens × the mean cross-entropy over them.
+            // opening tokens × the mean cross-entropy over them — with a balanced term, per decision:
+            // weight / (decisions in the step) × its share of that decision's tokens × their mean.
             let supervised = microBatches.map(\.supervised).reduce(0, +)
             let openings = microBatches.map(\.decision).reduce(0, +)
+            let shares = Self.decisionShares(microBatches)
             let decisionWeight = parameters.decision?.weight ?? 0
             var lossSum = 0.0, decisionSum = 0.0
             for (index, micro) in microBatches.enumerated() where micro.supervised > 0 {
-                let targets = micro.decision > 0 ? [micro.targets, micro.decisionTargets] : [micro.targets]
                 let terms = graph.losses(
-                    ids: micro.ids, batch: micro.rows, length: micro.length, targets: targets, lora: lora,
+                    ids: micro.ids, batch: micro.rows, length: micro.length, targets: micro.allTargets, lora: lora,
                     dropoutSeed: dropoutSeed(step: state.step, microBatch: index))
                 lossSum += Double(terms[0].item()) * Double(micro.supervised)
                 var objective = terms[0] * (Float(micro.supervised) / Float(supervised))
-                if terms.count > 1 {
-                    decisionSum += Double(terms[1].item()) * Double(micro.decision)
-                    objective = objective + terms[1] * (decisionWeight * Float(micro.decision) / Float(openings))
+                for ((d, term), share) in zip(zip(micro.decisions, terms.dropFirst()), shares[index]) {
+                    decisionSum += Double(term.item()) * Double(d.count)
+                    objective = objective + term * (decisionWeight * share)
                 }
                 objective.backward()
             }
@@ -101,28 +102,43 @@ extension TrainingSession {
         return try finish(stopped: stopped, tokens: tokensThisRun, seconds: Date().timeIntervalSince(started))
     }
 
+    /// The weight of each micro-batch's decision terms in a step's decision loss, in the order of
+    /// their `decisions`: each term's share of its decision's tokens in the step, divided by the
+    /// number of decisions in the step. Without balancing there is one decision and the shares are
+    /// each micro-batch's share of the step's opening tokens; they sum to 1 either way.
+    static func decisionShares(_ microBatches: [MicroBatch]) -> [[Float]] {
+        var perDecision: [[Int32]: Int] = [:]
+        for micro in microBatches { for d in micro.decisions { perDecision[d.key, default: 0] += d.count } }
+        return microBatches.map { micro in
+            micro.decisions.map { Float($0.count) / Float(perDecision[$0.key]!) / Float(perDecision.count) }
+        }
+    }
+
     /// Mean loss over every supervised token of the validation set (no dropout, no graph), and with
-    /// a decision term the mean over the first answers' opening tokens.
+    /// a decision term the mean over the first answers' opening tokens — with a balanced term the
+    /// mean over decisions of each one's mean, what training minimises.
     func validate() -> (loss: Double, decision: Double?) {
         let order = data.validation.indices.sorted { data.validation[$0].count > data.validation[$1].count }
-        var total = 0.0, count = 0, decisionTotal = 0.0, decisionCount = 0
+        var total = 0.0, count = 0
+        var decisionTotals: [[Int32]: (sum: Double, count: Int)] = [:]
         withNoGrad {
             for start in stride(from: 0, to: order.count, by: parameters.batchSize) {
                 let rows = order[start..<min(start + parameters.batchSize, order.count)].map { data.validation[$0] }
                 let micro = batch(rows)
                 guard micro.supervised > 0 else { continue }
-                let targets = micro.decision > 0 ? [micro.targets, micro.decisionTargets] : [micro.targets]
                 let terms = graph.losses(
-                    ids: micro.ids, batch: rows.count, length: micro.length, targets: targets, lora: lora)
+                    ids: micro.ids, batch: rows.count, length: micro.length, targets: micro.allTargets, lora: lora)
                 total += Double(terms[0].item()) * Double(micro.supervised)
                 count += micro.supervised
-                if terms.count > 1 {
-                    decisionTotal += Double(terms[1].item()) * Double(micro.decision)
-                    decisionCount += micro.decision
+                for (d, term) in zip(micro.decisions, terms.dropFirst()) {
+                    let old = decisionTotals[d.key] ?? (0, 0)
+                    decisionTotals[d.key] = (old.sum + Double(term.item()) * Double(d.count), old.count + d.count)
                 }
             }
         }
-        return (count > 0 ? total / Double(count) : .nan, decisionCount > 0 ? decisionTotal / Double(decisionCount) : nil)
+        let decision = decisionTotals.isEmpty
+            ? nil : decisionTotals.values.map { $0.sum / Double($0.count) }.reduce(0, +) / Double(decisionTotals.count)
+        return (count > 0 ? total / Double(count) : .nan, decision)
     }
 
     /// Final artefacts and the summary.

@@ -70,28 +70,47 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
     /// With `skipCommonPrefix` the term starts after the tokens every first answer of the training
     /// data shares ("The requirements are" before " clear"/" unclear"): weighting those shared tokens
     /// too makes the model say them everywhere — after its own sentence again, in a loop.
+    ///
+    /// With `balanced` the term gives each decision — each distinct sequence of covered opening
+    /// tokens, such as " clear" and " unclear" — the same weight in a step, whatever their counts: the
+    /// term is `weight` × the mean over the decisions present of each one's mean cross-entropy. A
+    /// mixture can then hold every rewrite of a problem (original:clarify 25:75) without teaching
+    /// the model to ask three times in four; the plain loss still trains on every example.
     public struct Decision: Codable, Sendable, Equatable {
         public var weight: Float
         public var tokens: Int
         public var skipCommonPrefix: Bool
+        public var balanced: Bool
 
-        public init(weight: Float, tokens: Int = 5, skipCommonPrefix: Bool = false) {
+        public init(weight: Float, tokens: Int = 5, skipCommonPrefix: Bool = false, balanced: Bool = false) {
             self.weight = weight
             self.tokens = tokens
             self.skipCommonPrefix = skipCommonPrefix
+            self.balanced = balanced
         }
 
         enum CodingKeys: String, CodingKey {
-            case weight, tokens
+            case weight, tokens, balanced
             case skipCommonPrefix = "skip_common_prefix"
         }
 
-        /// `skip_common_prefix` is absent from runs saved before it existed: false, as they trained.
+        /// `skip_common_prefix` and `balanced` are absent from runs saved before they existed:
+        /// false, as they trained.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             weight = try c.decode(Float.self, forKey: .weight)
             tokens = try c.decode(Int.self, forKey: .tokens)
             skipCommonPrefix = try c.decodeIfPresent(Bool.self, forKey: .skipCommonPrefix) ?? false
+            balanced = try c.decodeIfPresent(Bool.self, forKey: .balanced) ?? false
+        }
+
+        /// `balanced` is written only when true, so the settings of runs without it read as before.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(weight, forKey: .weight)
+            try c.encode(tokens, forKey: .tokens)
+            try c.encode(skipCommonPrefix, forKey: .skipCommonPrefix)
+            if balanced { try c.encode(true, forKey: .balanced) }
         }
     }
 

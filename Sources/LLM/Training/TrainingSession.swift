@@ -132,13 +132,14 @@ struct TrainingSession {
 
     /// Right-padded ids and next-token targets (−100 off the answers and on padding) of `examples`,
     /// and, with a ``TrainingParameters/Decision`` term, the targets of the first answers' opening
-    /// tokens alone (−100 elsewhere).
+    /// tokens alone (−100 elsewhere): one array for all of them, or with a balanced term one per
+    /// decision (each distinct sequence of covered tokens).
     func batch(_ examples: [SFTExample]) -> MicroBatch {
         let length = examples.map(\.count).max() ?? 0
         var ids = [Int32](repeating: padID, count: examples.count * length)
         var targets = [Int32](repeating: -100, count: examples.count * length)
-        var decisionTargets = [Int32](repeating: -100, count: parameters.decision == nil ? 0 : examples.count * length)
-        var supervised = 0, tokens = 0, decision = 0
+        var decisions: [MicroBatch.Decision] = []
+        var supervised = 0, tokens = 0
         for (row, example) in examples.enumerated() {
             let base = row * length
             tokens += example.count
@@ -149,32 +150,47 @@ struct TrainingSession {
                     supervised += 1
                 }
             }
-            if let opening = parameters.decision?.tokens, let answer = example.firstAnswer {
+            if let decision = parameters.decision, let answer = example.firstAnswer {
                 let first = min(answer + decisionOffset, example.count)
-                // Position t predicts token t + 1: the opening's tokens first…first+opening−1, supervised ones only.
-                for next in first..<min(first + opening, example.count) where example.supervised[next] {
-                    decisionTargets[base + next - 1] = example.ids[next]
-                    decision += 1
-                }
+                // Position t predicts token t + 1: the opening's tokens first…first+tokens−1, supervised ones only.
+                let covered = (first..<min(first + decision.tokens, example.count)).filter { example.supervised[$0] }
+                guard !covered.isEmpty else { continue }
+                let key = decision.balanced ? covered.map { example.ids[$0] } : []
+                let index = decisions.firstIndex { $0.key == key } ?? {
+                    decisions.append(.init(key: key, targets: [Int32](repeating: -100, count: examples.count * length)))
+                    return decisions.count - 1
+                }()
+                for next in covered { decisions[index].targets[base + next - 1] = example.ids[next] }
+                decisions[index].count += covered.count
             }
         }
         return MicroBatch(
-            ids: ids, targets: targets, decisionTargets: decisionTargets, length: length, supervised: supervised,
-            decision: decision, tokens: tokens)
+            ids: ids, targets: targets, decisions: decisions, length: length, supervised: supervised, tokens: tokens)
     }
 }
 
 /// One micro-batch, ready for the graph.
 struct MicroBatch {
+    /// The targets of one decision's opening tokens (−100 elsewhere).
+    struct Decision {
+        /// The covered tokens this decision opens with (empty when the term is not balanced: all
+        /// openings in one).
+        var key: [Int32]
+        var targets: [Int32]
+        var count = 0
+    }
+
     var ids: [Int32]
     var targets: [Int32]
-    /// Targets of the first answers' opening tokens only (empty without a decision term).
-    var decisionTargets: [Int32]
+    /// The first answers' opening tokens, by decision (empty without a decision term).
+    var decisions: [Decision]
     var length: Int
     /// Supervised tokens (targets other than −100).
     var supervised: Int
-    /// Opening tokens in `decisionTargets`.
-    var decision: Int
     var tokens: Int
     var rows: Int { length == 0 ? 0 : ids.count / length }
+    /// Opening tokens in `decisions`.
+    var decision: Int { decisions.reduce(0) { $0 + $1.count } }
+    /// The plain targets, then one array per decision: what ``LlamaGraph/losses`` takes.
+    var allTargets: [[Int32]] { [targets] + decisions.map(\.targets) }
 }

@@ -83,6 +83,15 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// Start that term after the tokens every first answer shares ("The requirements are"), so
         /// it weights the decision itself, not a sentence the model then repeats everywhere.
         public var decisionSkipPrefix = true
+        /// Give each decision (" clear", " unclear") the same weight in that term whatever the
+        /// mixture's ratio, so a mixture rich in rewrites does not teach the model to ask by default.
+        public var decisionBalance: Bool {
+            get { decisionBalanceOn ?? false }
+            set { decisionBalanceOn = newValue ? true : nil }
+        }
+        /// `decisionBalance`, stored as nil when off: the stage fingerprints encode this section, and
+        /// runs trained before the option keep theirs.
+        var decisionBalanceOn: Bool?
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
         public var groupBy: String? = "problem_id"

@@ -34,7 +34,8 @@ enum TrainStage {
             validateEvery: train.validationEvery, checkpointEvery: checkpointInterval(config),
             decision: train.decisionWeight > 0
                 ? TrainingParameters.Decision(
-                    weight: Float(train.decisionWeight), tokens: train.decisionTokens, skipCommonPrefix: train.decisionSkipPrefix) : nil,
+                    weight: Float(train.decisionWeight), tokens: train.decisionTokens, skipCommonPrefix: train.decisionSkipPrefix,
+                    balanced: train.decisionBalance) : nil,
             groupBy: train.groupBy)
     }
 

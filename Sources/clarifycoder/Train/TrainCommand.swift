@@ -102,6 +102,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the --decision-weight term after the tokens every first answer shares (e.g. 'The requirements are').")
     var decisionSkipPrefix = false
 
+    @Flag(help: "Weigh each decision (e.g. ' clear', ' unclear') equally in the --decision-weight term, whatever their counts.")
+    var decisionBalance = false
+
     @Option(help: "Keep examples with the same metadata value (e.g. problem_id: a clear problem and its rewrites) in one micro-batch.")
     var groupBy: String?
 
@@ -166,7 +169,8 @@ struct TrainCommand: ParsableCommand {
             epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
             maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template,
-            decision: decisionWeight > 0 ? .init(weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix) : nil, groupBy: groupBy)
+            decision: decisionWeight > 0 ? .init(
+                weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix, balanced: decisionBalance) : nil, groupBy: groupBy)
     }
 
     func run() throws {

@@ -39,14 +39,15 @@ struct DecisionLossTests {
         let session = try TrainingSession(parameters: parameters, model: model, output: folder + "/run", resume: false)
         let examples = Array(session.data.stages[0].examples.prefix(4))
         let micro = session.batch(examples)
-        #expect(micro.decisionTargets.count == micro.targets.count)
+        #expect(micro.decisions.count == 1 && micro.decisions[0].key.isEmpty, "without balancing, one array for every opening")
+        #expect(micro.decisions[0].targets.count == micro.targets.count)
         var expected = 0
         for (row, example) in examples.enumerated() {
             let first = try #require(example.firstAnswer)
             let opening = (first..<min(first + 2, example.count)).filter { example.supervised[$0] }
             expected += opening.count
             for t in 0..<micro.length {
-                let target = micro.decisionTargets[row * micro.length + t]
+                let target = micro.decisions[0].targets[row * micro.length + t]
                 if opening.contains(t + 1) {
                     #expect(target == example.ids[t + 1] && micro.targets[row * micro.length + t] == target)
                 } else {
@@ -60,14 +61,14 @@ struct DecisionLossTests {
         let terms = withNoGrad {
             session.graph.losses(
                 ids: micro.ids, batch: micro.rows, length: micro.length,
-                targets: [micro.targets, micro.decisionTargets], lora: session.lora)
+                targets: micro.allTargets, lora: session.lora)
         }
         let logits = withNoGrad {
             session.graph.forward(ids: micro.ids, batch: micro.rows, length: micro.length, lora: session.lora)
         }
         let flat = logits.reshaped([micro.rows * micro.length, model.config.vocabularySize])
         let main = Tensor.crossEntropy(logits: flat, targets: micro.targets).item()
-        let decision = Tensor.crossEntropy(logits: flat, targets: micro.decisionTargets).item()
+        let decision = Tensor.crossEntropy(logits: flat, targets: micro.decisions[0].targets).item()
         #expect(abs(terms[0].item() - main) < 1e-4 * max(1, abs(main)))
         #expect(abs(terms[1].item() - decision) < 1e-4 * max(1, abs(decision)))
     }
@@ -150,12 +151,12 @@ struct DecisionLossTests {
         #expect(shared > 0 && session.decisionOffset == shared)
         let micro = session.batch(examples)
         for (row, example) in examples.enumerated() {
-            let covered = (0..<micro.length).filter { micro.decisionTargets[row * micro.length + $0] != -100 }
+            let covered = (0..<micro.length).filter { micro.decisions[0].targets[row * micro.length + $0] != -100 }
             // Position t predicts token t + 1: the one token right after the shared opening.
             #expect(covered == [example.firstAnswer! + shared - 1])
         }
-        #expect(micro.decisionTargets[micro.length + examples[1].firstAnswer! + shared - 1]
-            != micro.decisionTargets[examples[0].firstAnswer! + shared - 1], "the covered tokens are where the answers differ")
+        #expect(micro.decisions[0].targets[micro.length + examples[1].firstAnswer! + shared - 1]
+            != micro.decisions[0].targets[examples[0].firstAnswer! + shared - 1], "the covered tokens are where the answers differ")
 
         // Without the flag the same term covers the first answer's first token; old runs decode as without it.
         var plain = parameters
@@ -165,6 +166,54 @@ struct DecisionLossTests {
         #expect(old == plain.decision)
         let back = try JSONDecoder().decode(
             TrainingParameters.Decision.self, from: JSONEncoder().encode(parameters.decision!))
+        #expect(back == parameters.decision)
+    }
+
+    @Test("a balanced decision term weighs each decision equally, in a step and in validation")
+    func balancedDecisions() throws {
+        let model = try TrainerTests.model.get()
+        let folder = TrainerTests.scratch("decision-balanced")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // One clear answer for every three questions, as in a 25:75 mixture.
+        let answers = ["The requirements are clear. yes", "The requirements are unclear. why?"]
+        let path = try TrainerTests.write(
+            (0..<8).map { i in Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 4 == 0 ? 0 : 1])]) },
+            to: folder + "/openings.jsonl")
+        let parameters = TrainingParameters(
+            model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
+            data: path, validation: path, learningRate: 1e-3, steps: 1, batchSize: 4, maxLength: 64,
+            validateEvery: 0, checkpointEvery: 0, decision: .init(weight: 2, tokens: 1, skipCommonPrefix: true, balanced: true))
+        let session = try TrainingSession(parameters: parameters, model: model, output: folder + "/run", resume: false)
+        let examples = Array(session.data.stages[0].examples.prefix(4))
+        let micro = session.batch(examples)
+        #expect(micro.decisions.map(\.count) == [1, 3])
+        #expect(micro.decisions.allSatisfy { $0.key.count == 1 } && micro.decisions[0].key != micro.decisions[1].key)
+        for d in micro.decisions {
+            #expect(d.targets.filter { $0 != -100 }.allSatisfy { [$0] == d.key }, "each array holds its own decision only")
+        }
+        // Each decision gets half the term, however many of its tokens the step holds.
+        #expect(TrainingSession.decisionShares([micro]) == [[0.5, 0.5]])
+        let split = [session.batch([examples[0], examples[1]]), session.batch([examples[2], examples[3]])]
+        let shares: [[Float]] = TrainingSession.decisionShares(split)
+        let expected: [[Float]] = [[1.0 / 2, 1.0 / 6], [2.0 / 6]]
+        #expect(shares.map(\.count) == expected.map(\.count))
+        #expect(zip(shares.joined(), expected.joined()).allSatisfy { abs($0 - $1) < 1e-6 }, "\(shares)")
+        var plain = parameters
+        plain.decision?.balanced = false
+        let unbalanced = try TrainingSession(parameters: plain, model: model, output: folder + "/run2", resume: false)
+        #expect(TrainingSession.decisionShares([unbalanced.batch(examples)]) == [[1]])
+
+        // Validation reports the mean over decisions of each one's mean cross-entropy.
+        let all = session.batch(session.data.validation)
+        let logits = withNoGrad { session.graph.forward(ids: all.ids, batch: all.rows, length: all.length, lora: session.lora) }
+        let flat = logits.reshaped([all.rows * all.length, model.config.vocabularySize])
+        let means = all.decisions.map { Tensor.crossEntropy(logits: flat, targets: $0.targets).item() }
+        let validated = try #require(session.validate().decision)
+        #expect(abs(validated - Double(means.reduce(0, +)) / 2) < 1e-4, "\(validated) vs \(means)")
+
+        // Written only when on, so settings without it read (and fingerprint) as before.
+        #expect(!String(decoding: try JSONEncoder().encode(plain.decision!), as: UTF8.self).contains("balanced"))
+        let back = try JSONDecoder().decode(TrainingParameters.Decision.self, from: JSONEncoder().encode(parameters.decision!))
         #expect(back == parameters.decision)
     }
 }
