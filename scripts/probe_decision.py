@@ -10,7 +10,11 @@ P(" unclear") / (P(" clear") + P(" unclear")) at that token, per category, on:
   - `--mixture FILE`: a chat JSONL of the mixture (e.g. RUN_DIR/mix/validation.jsonl), by the
     examples' metadata category.
 A model that has learned the task shows high values on modified prompts and low ones on originals;
-greedy decoding asks wherever the value is above 0.5.
+greedy decoding asks wherever the value is above 0.5. The originals are spread over HumanEval as the
+pipeline's `eval.humaneval_limit` picks them. With originals and modified prompts both present it also
+prints how well the value separates them, whatever the threshold: the ROC AUC, and the share of
+modified prompts above the highest threshold that keeps at most 10% of the originals above it (the
+over-asking target) — what a decision-prior shift could reach at best.
 
 Reference tools only (transformers, peft, gguf; e.g. the venv of scripts/verify_exports.py):
   python scripts/probe_decision.py ADAPTER --benchmark RUN/benchmark/humanevalcomm.jsonl
@@ -30,8 +34,10 @@ def main():
     ap.add_argument("--mixture")
     ap.add_argument("--originals", type=int, default=40)
     ap.add_argument("--clarifycoder", default=".build/release/clarifycoder")
+    ap.add_argument("--dump", help="write one JSON line per prompt (category, p_unclear) to this file")
     args = ap.parse_args()
     import torch
+    torch.set_num_threads(1)
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -51,7 +57,10 @@ def main():
         humaneval = subprocess.check_output([args.clarifycoder, "data", "path", "humaneval"], text=True).strip()
         opener = gzip.open if humaneval.endswith(".gz") else open
         with opener(humaneval, "rt") as f:
-            problems = [json.loads(l) for l in f][: args.originals]
+            every = [json.loads(l) for l in f]
+        # The pipeline's spread: index i * n / count for i < count, so the first and the last part are both in.
+        count = min(args.originals, len(every))
+        problems = [every[i * len(every) // count] for i in range(count)]
         items += [("original", INSTRUCTION + "\n\n" + p["prompt"]) for p in problems]
     if args.mixture:
         for line in open(args.mixture):
@@ -61,16 +70,30 @@ def main():
         sys.exit("give --benchmark and/or --mixture")
 
     values = defaultdict(list)
+    dump = open(args.dump, "w") if args.dump else None
     with torch.no_grad():
         for category, user in items:
             text = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
             ids = tok(text + "The requirements are", return_tensors="pt", add_special_tokens=False).input_ids
             logits = model(ids).logits[0, -1]
-            values[category].append(torch.stack([logits[clear], logits[unclear]]).softmax(0)[1].item())
+            p = torch.stack([logits[clear], logits[unclear]]).softmax(0)[1].item()
+            values[category].append(p)
+            if dump:
+                dump.write(json.dumps({"category": category, "p_unclear": p}) + "\n")
     print("| category | prompts | mean P(unclear) | asks (P > 0.5) |")
     print("|---|---:|---:|---:|")
     for category, v in sorted(values.items()):
         print(f"| {category} | {len(v)} | {sum(v) / len(v):.3f} | {sum(x > 0.5 for x in v)} |")
+    clear_values = values.get("original", [])
+    modified = [x for c, v in values.items() if c != "original" for x in v]
+    if clear_values and modified:
+        # AUC: the chance that a modified prompt scores above an original (ties count half).
+        auc = sum((m > o) + 0.5 * (m == o) for m in modified for o in clear_values) / (len(modified) * len(clear_values))
+        allowed = len(clear_values) // 10
+        threshold = sorted(clear_values, reverse=True)[allowed]  # above it: at most 10% of the originals
+        reach = sum(m > threshold for m in modified) / len(modified)
+        print(f"\nROC AUC {auc:.3f}; at a threshold of {threshold:.3f} ({allowed}/{len(clear_values)} originals above it) "
+              f"{reach:.1%} of {len(modified)} modified prompts are above it")
 
 
 if __name__ == "__main__":
