@@ -33,6 +33,10 @@ struct TrainCommandTests {
         #expect(throws: (any Error).self) { try TrainCommand.parse(["--data", "d", "--out", "r", "--steps", "3", "--epochs", "1"]) }
         #expect(throws: (any Error).self) { try TrainCommand.parse(["--out", "r"]) }
         #expect(throws: (any Error).self) { try TrainCommand.parse(["--data", "d", "--out", "r", "--lora-targets", "q,x"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["--data", "d", "--out", "r", "--decision-balance"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["--data", "d", "--out", "r", "--decision-skip-prefix"]) }
+        let balanced = try? TrainCommand.parse(["--data", "d", "--out", "r", "--decision-weight", "0.2", "--decision-balance"])
+        #expect(balanced?.decisionBalance == true)
     }
 
     @Test("a run, then --resume with only --out, reads the options back from training.json")

@@ -124,6 +124,9 @@ struct TrainCommand: ParsableCommand {
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if data == nil && !resume { throw ValidationError("--data is required (unless resuming with --resume)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if decisionWeight <= 0 && (decisionSkipPrefix || decisionBalance) {
+            throw ValidationError("--decision-skip-prefix and --decision-balance shape the --decision-weight term; give a weight above 0")
+        }
         do {
             _ = try LoRATarget.parseList(loraTargets)
         } catch {
