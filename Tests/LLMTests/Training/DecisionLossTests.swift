@@ -135,10 +135,7 @@ struct DecisionLossTests {
         let model = try TrainerTests.model.get()
         let folder = TrainerTests.scratch("decision-prefix")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let answers = ["The requirements are clear. yes", "The requirements are unclear. why?"]
-        let path = try TrainerTests.write(
-            (0..<8).map { i in Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 2])]) },
-            to: folder + "/openings.jsonl")
+        let path = try Self.openings(folder) { $0 % 2 == 0 }
         let parameters = TrainingParameters(
             model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
             data: path, learningRate: 1e-3, steps: 1, batchSize: 2, maxLength: 64, validateEvery: 0, checkpointEvery: 0,
@@ -175,10 +172,7 @@ struct DecisionLossTests {
         let folder = TrainerTests.scratch("decision-balanced")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // One clear answer for every three questions, as in a 25:75 mixture.
-        let answers = ["The requirements are clear. yes", "The requirements are unclear. why?"]
-        let path = try TrainerTests.write(
-            (0..<8).map { i in Dialogue(messages: [.user("word \(i)?"), .assistant(answers[i % 4 == 0 ? 0 : 1])]) },
-            to: folder + "/openings.jsonl")
+        let path = try Self.openings(folder) { $0 % 4 == 0 }
         let parameters = TrainingParameters(
             model: TrainerTests.modelPath, lora: .init(rank: 4, alpha: 8, dropout: 0, targets: [.q, .v]),
             data: path, validation: path, learningRate: 1e-3, steps: 1, batchSize: 4, maxLength: 64,
@@ -215,6 +209,18 @@ struct DecisionLossTests {
         #expect(!String(decoding: try JSONEncoder().encode(plain.decision!), as: UTF8.self).contains("balanced"))
         let back = try JSONDecoder().decode(TrainingParameters.Decision.self, from: JSONEncoder().encode(parameters.decision!))
         #expect(back == parameters.decision)
+    }
+
+    /// Eight one-turn dialogues in `folder`/openings.jsonl whose answers open with the decision
+    /// sentence: "clear" where `clear(index)`, "unclear" elsewhere; returns the path.
+    static func openings(_ folder: String, clear: (Int) -> Bool) throws -> String {
+        try TrainerTests.write(
+            (0..<8).map { i in
+                Dialogue(messages: [
+                    .user("word \(i)?"),
+                    .assistant(clear(i) ? "The requirements are clear. yes" : "The requirements are unclear. why?"),
+                ])
+            }, to: folder + "/openings.jsonl")
     }
 }
 
