@@ -135,6 +135,12 @@ struct ConfigTests {
         config.train.decisionTokens = 0
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_tokens:") }
         config = .standard
+        config.train.decisionWeight = 0
+        config.train.decisionBalance = true
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_balance:") }
+        config.train.decisionWeight = 0.2
+        #expect(throws: Never.self) { try config.validate() }
+        config = .standard
         config.train.groupBy = " "
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.group_by:") }
         config = .standard

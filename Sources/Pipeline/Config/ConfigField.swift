@@ -140,7 +140,7 @@ public struct ConfigField {
             .double("train.decision_weight", \.train.decisionWeight, "Weight of the extra loss on the opening tokens of every first answer, where the model decides to ask or to code (0: off)."),
             .int("train.decision_tokens", \.train.decisionTokens, "Opening tokens of each first answer that the decision loss covers."),
             .bool("train.decision_skip_prefix", \.train.decisionSkipPrefix, "Start the decision loss after the tokens every first answer shares (\"The requirements are\")."),
-            .bool("train.decision_balance", \.train.decisionBalance, "Weigh each decision (clear, unclear) equally in the decision loss, whatever the mixture's ratio (for mixtures rich in rewrites, e.g. 25:75)."),
+            .bool("train.decision_balance", \.train.decisionBalance, "Weigh each decision (clear, unclear) equally in the decision loss, whatever the mixture's ratio (for mixtures rich in rewrites, e.g. 25:75); needs train.decision_weight above 0."),
             .string("train.group_by", \.train.groupBy, "Mixture metadata key whose examples share micro-batches (problem_id: each clear problem beside its rewrites; null: by length alone)."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),

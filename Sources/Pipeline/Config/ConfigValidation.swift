@@ -94,6 +94,9 @@ extension PipelineConfig {
             throw fail("train.decision_weight", "must be 0 or more")
         }
         guard train.decisionTokens >= 1 else { throw fail("train.decision_tokens", "must be at least 1") }
+        if train.decisionBalance, train.decisionWeight == 0 {
+            throw fail("train.decision_balance", "weighs the decision loss, which train.decision_weight 0 turns off; set a weight or drop it")
+        }
         if let key = train.groupBy, key.trimmingCharacters(in: .whitespaces).isEmpty {
             throw fail("train.group_by", "must name a metadata key such as problem_id, or be null")
         }
