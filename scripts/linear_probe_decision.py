@@ -4,31 +4,60 @@
 Reads a mixture's train and validation chat JSONL (RUN/mix/train.jsonl, RUN/mix/validation.jsonl),
 takes the frozen base SmolLM2's hidden states (layers 10, 20, 30) at the decision position — after
 "The requirements are" — and fits an L2-regularised logistic regression (clear vs rewritten) on the
-training prompts; prints held-out accuracy overall and per category. High held-out accuracy with a
+training prompts; prints held-out accuracy overall and per category, and how well the probe's score
+separates rewritten from clear prompts whatever the threshold (ROC AUC, and the share caught at ≤ 10%
+over-asking; see scripts/probe_decision.py). With `--benchmark FILE` (a HumanEvalComm-format file)
+it scores that file's modified prompts and the pipeline's HumanEval originals too: what a decision
+trained to convergence on these features could reach on the benchmark. High held-out accuracy with a
 tuned model that still cannot tell the prompts apart means the trainer, not the model's capacity,
 is what falls short. Reference tools only (torch, transformers, gguf).
-  python scripts/linear_probe_decision.py RUN/mix/train.jsonl RUN/mix/validation.jsonl
+  python scripts/linear_probe_decision.py RUN/mix/train.jsonl RUN/mix/validation.jsonl [--benchmark RUN/benchmark/humanevalcomm.jsonl]
 """
-import json, sys, torch, numpy as np
+import argparse, json, os, subprocess
+from collections import defaultdict
+
+import numpy as np
+import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
-import os, subprocess
-gg, name = os.path.split(subprocess.check_output([os.environ.get("CLARIFYCODER", ".build/release/clarifycoder"), "data", "path", "model"], text=True).strip())
+
+from probe_decision import benchmark_items, separation
+
+ap = argparse.ArgumentParser()
+ap.add_argument("train")
+ap.add_argument("validation")
+ap.add_argument("--benchmark")
+ap.add_argument("--originals", type=int, default=40)
+ap.add_argument("--clarifycoder", default=os.environ.get("CLARIFYCODER", ".build/release/clarifycoder"))
+args = ap.parse_args()
+
+gg, name = os.path.split(subprocess.check_output([args.clarifycoder, "data", "path", "model"], text=True).strip())
 tok = AutoTokenizer.from_pretrained(gg, gguf_file=name)
 model = AutoModelForCausalLM.from_pretrained(gg, gguf_file=name, torch_dtype=torch.float32).eval()
 torch.set_num_threads(1)
-def feats(path):
+
+
+def feats(items):
+    """Features, labels (rewritten?) and categories of (category, user turn) items."""
     X, y, g = [], [], []
-    for l in open(path):
-        r = json.loads(l); m = r["messages"]; cat = r["metadata"]["category"]
-        text = tok.apply_chat_template([m[0]], tokenize=False, add_generation_prompt=True) + "The requirements are"
-        ids = tok(text, return_tensors="pt", add_special_tokens=False).input_ids
+    for cat, user in items:
+        text = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
+        ids = tok(text + "The requirements are", return_tensors="pt", add_special_tokens=False).input_ids
         with torch.no_grad():
             hs = model(ids, output_hidden_states=True).hidden_states
         X.append(torch.cat([hs[k][0, -1] for k in (10, 20, 30)]).numpy()); y.append(cat != "original"); g.append(cat)
     return np.array(X), np.array(y), g
-Xtr, ytr, _ = feats(sys.argv[1]); Xva, yva, gva = feats(sys.argv[2])
+
+
+def mixture(path):
+    return [(r["metadata"]["category"], r["messages"][0]["content"]) for r in map(json.loads, open(path))]
+
+
+Xtr, ytr, _ = feats(mixture(args.train))
+held = {"held-out": feats(mixture(args.validation))}
+if args.benchmark:
+    held["benchmark"] = feats(benchmark_items(args.benchmark, args.originals, args.clarifycoder))
 mu, sd = Xtr.mean(0), Xtr.std(0) + 1e-6
-A = torch.tensor((Xtr - mu) / sd, dtype=torch.float32); B = torch.tensor((Xva - mu) / sd, dtype=torch.float32)
+A = torch.tensor((Xtr - mu) / sd, dtype=torch.float32)
 t = torch.tensor(ytr, dtype=torch.float32)
 pos = t.mean().item()
 for wd in (1e-1, 1e-2, 1e-3):
@@ -41,6 +70,15 @@ for wd in (1e-1, 1e-2, 1e-3):
         loss.backward(); return loss
     opt.step(closure)
     with torch.no_grad():
-        ptr = ((A @ w + b) > 0).numpy(); p = ((B @ w + b) > 0).numpy()
-    per = {c: round(float(np.mean(p[[i for i, x in enumerate(gva) if x == c]] == yva[[i for i, x in enumerate(gva) if x == c]])), 2) for c in sorted(set(gva))}
-    print(f"l2={wd} train acc {np.mean(ptr == ytr):.3f} held-out acc {np.mean(p == yva):.3f}", per, flush=True)
+        ptr = ((A @ w + b) > 0).numpy()
+    print(f"l2={wd} train acc {np.mean(ptr == ytr):.3f}", flush=True)
+    for label, (X, y, g) in held.items():
+        with torch.no_grad():
+            score = torch.sigmoid(torch.tensor((X - mu) / sd, dtype=torch.float32) @ w + b).numpy()
+        p = score > 0.5
+        per = {c: round(float(np.mean([p[i] == y[i] for i, x in enumerate(g) if x == c])), 2) for c in sorted(set(g))}
+        values = defaultdict(list)
+        for c, s in zip(g, score):
+            values[c].append(float(s))
+        print(f"  {label}: acc {np.mean(p == y):.3f}", per, flush=True)
+        print(f"  {label}: " + separation(values), flush=True)

@@ -50,18 +50,7 @@ def main():
 
     items = []  # (category, user turn)
     if args.benchmark:
-        for line in open(args.benchmark):
-            record = json.loads(line)
-            items += [(k[len("prompt"):], INSTRUCTION + "\n\n" + v) for k, v in record.items()
-                      if k.startswith("prompt") and k != "prompt" and v]
-        humaneval = subprocess.check_output([args.clarifycoder, "data", "path", "humaneval"], text=True).strip()
-        opener = gzip.open if humaneval.endswith(".gz") else open
-        with opener(humaneval, "rt") as f:
-            every = [json.loads(l) for l in f]
-        # The pipeline's spread: index i * n / count for i < count, so the first and the last part are both in.
-        count = min(args.originals, len(every))
-        problems = [every[i * len(every) // count] for i in range(count)]
-        items += [("original", INSTRUCTION + "\n\n" + p["prompt"]) for p in problems]
+        items += benchmark_items(args.benchmark, args.originals, args.clarifycoder)
     if args.mixture:
         for line in open(args.mixture):
             record = json.loads(line)
@@ -84,16 +73,44 @@ def main():
     print("|---|---:|---:|---:|")
     for category, v in sorted(values.items()):
         print(f"| {category} | {len(v)} | {sum(v) / len(v):.3f} | {sum(x > 0.5 for x in v)} |")
+    summary = separation(values)
+    if summary:
+        print("\n" + summary)
+
+
+def benchmark_items(path, originals, clarifycoder):
+    """(category, user turn) of a HumanEvalComm-format file's modified prompts, then the first
+    `originals` HumanEval prompts spread as the pipeline's `eval.humaneval_limit` picks them."""
+    items = []
+    for line in open(path):
+        record = json.loads(line)
+        items += [(k[len("prompt"):], INSTRUCTION + "\n\n" + v) for k, v in record.items()
+                  if k.startswith("prompt") and k != "prompt" and v]
+    humaneval = subprocess.check_output([clarifycoder, "data", "path", "humaneval"], text=True).strip()
+    opener = gzip.open if humaneval.endswith(".gz") else open
+    with opener(humaneval, "rt") as f:
+        every = [json.loads(l) for l in f]
+    # The pipeline's spread: index i * n / count for i < count, so the first and the last part are both in.
+    count = min(originals, len(every))
+    problems = [every[i * len(every) // count] for i in range(count)]
+    return items + [("original", INSTRUCTION + "\n\n" + p["prompt"]) for p in problems]
+
+
+def separation(values):
+    """How well scores (category → values, high = ask) separate modified prompts from the
+    "original" ones: the ROC AUC and the share of modified prompts above the highest threshold
+    that keeps at most 10% of the originals above it; None without both kinds."""
     clear_values = values.get("original", [])
     modified = [x for c, v in values.items() if c != "original" for x in v]
-    if clear_values and modified:
-        # AUC: the chance that a modified prompt scores above an original (ties count half).
-        auc = sum((m > o) + 0.5 * (m == o) for m in modified for o in clear_values) / (len(modified) * len(clear_values))
-        allowed = len(clear_values) // 10
-        threshold = sorted(clear_values, reverse=True)[allowed]  # above it: at most 10% of the originals
-        reach = sum(m > threshold for m in modified) / len(modified)
-        print(f"\nROC AUC {auc:.3f}; at a threshold of {threshold:.3f} ({allowed}/{len(clear_values)} originals above it) "
-              f"{reach:.1%} of {len(modified)} modified prompts are above it")
+    if not clear_values or not modified:
+        return None
+    # AUC: the chance that a modified prompt scores above an original (ties count half).
+    auc = sum((m > o) + 0.5 * (m == o) for m in modified for o in clear_values) / (len(modified) * len(clear_values))
+    allowed = len(clear_values) // 10
+    threshold = sorted(clear_values, reverse=True)[allowed]  # above it: at most 10% of the originals
+    reach = sum(m > threshold for m in modified) / len(modified)
+    return (f"ROC AUC {auc:.3f}; at a threshold of {threshold:.3f} ({allowed}/{len(clear_values)} originals above it) "
+            f"{reach:.1%} of {len(modified)} modified prompts are above it")
 
 
 if __name__ == "__main__":
