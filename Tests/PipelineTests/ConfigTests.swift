@@ -135,6 +135,17 @@ struct ConfigTests {
         config.train.decisionTokens = 0
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_tokens:") }
         config = .standard
+        config.synthesis.bankStyle = "fancy"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("synthesis.bank_style:") }
+        config.synthesis.bankStyle = "varied"
+        #expect(throws: Never.self) { try config.validate() }
+        config.synthesis.problems = "/tmp/problems.jsonl"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("synthesis.bank_style:") }
+        config.synthesis.bankStyle = "doctest"
+        var expected = PipelineConfig.standard
+        expected.synthesis.problems = "/tmp/problems.jsonl"
+        #expect(config == expected)  // doctest is stored as nil, as before the option
+        config = .standard
         config.train.decisionWeight = 0
         config.train.decisionBalance = true
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.decision_balance:") }

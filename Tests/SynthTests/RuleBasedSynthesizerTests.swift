@@ -98,12 +98,31 @@ struct RuleBasedSynthesizerTests {
         #expect(incomplete.contains { !$0.variant.prompt.contains(">>>") })
     }
 
-    @Test("every bank problem yields ambiguous, incomplete and inconsistent variants")
-    func bankCoverage() throws {
-        for item in ProblemBank.all {
+    @Test("every bank problem yields ambiguous, incomplete and inconsistent variants", arguments: BankPromptStyle.allCases)
+    func bankCoverage(style: BankPromptStyle) throws {
+        for item in ProblemBank.problems(style: style) {
             for category in [ClarificationCategory.ambiguous1, .incomplete1, .inconsistent1] {
                 let found = (UInt64(0)..<4).contains { synthesizer.draft(problem: item.problem, category: category, seed: $0) != nil }
                 #expect(found, "\(item.problem.id) has no \(category.rawValue) variant")
+            }
+        }
+    }
+
+    @Test("dropping prose examples removes their header too, and says whether a return type went")
+    func dropProseExamples() throws {
+        let item = filter.styled(.varied)
+        for layout in BankPromptParts.Layout.Examples.allCases {
+            for typed in [true, false] {
+                var problem = item.problem
+                problem.prompt = item.promptParts.render(BankPromptParts.Layout(typed: typed, examples: layout))
+                let drops = (UInt64(0)..<40).compactMap { synthesizer.draft(problem: problem, category: .incomplete1, seed: $0) }
+                    .filter { $0.variant.changes[0].description.hasPrefix("removed the examples") }
+                let drop = try #require(drops.first, "\(layout), typed \(typed)")
+                let entry = try #require(problem.entryPoint)
+                #expect(PromptAnatomy(prompt: drop.variant.prompt, entryPoint: entry).examples.isEmpty)
+                #expect(!drop.variant.prompt.lowercased().contains("example"), "\(drop.variant.prompt)")
+                #expect(drop.variant.changes[0].description
+                    == (typed ? "removed the examples and the return type" : "removed the examples"))
             }
         }
     }

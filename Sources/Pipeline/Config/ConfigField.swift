@@ -117,6 +117,7 @@ public struct ConfigField {
             .list("synthesis.kinds", \.synthesis.kinds, "ambiguous, incomplete, inconsistent, combos, or categories such as 2ap."),
             .int("synthesis.per_problem", \.synthesis.perProblem, "Clarification variants kept per problem."),
             .int("synthesis.concurrency", \.synthesis.concurrency, "With llm: problems and requests in flight."),
+            .string("synthesis.bank_style", \.synthesis.bankStyle, "With bank: doctest (every signature typed, examples as doctests) or varied (per problem, HumanEval's variety: bare signatures, examples as f(x) == y, ➞, =>), so format is no cue for asking."),
             .string("mix.ratio", \.mix.ratio, "original:clarify parts of the training mixture, e.g. 50:50."),
             .bool("mix.confirmation", \.mix.confirmation, "First answers open with \"The requirements are clear.\" before code and \"The requirements are unclear.\" before questions."),
             .string("mix.target", \.mix.target, "dialogue (ask, read the answers, write the code) or questions (questions only, as in the paper)."),

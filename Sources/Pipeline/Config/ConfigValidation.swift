@@ -1,4 +1,5 @@
 import Foundation
+import Synth
 
 extension PipelineConfig {
     /// The resolved config as YAML, with each key's meaning as a comment: what `RUN_DIR/config.yaml`
@@ -61,6 +62,12 @@ extension PipelineConfig {
         if synthesis.kinds.isEmpty { throw fail("synthesis.kinds", "name at least one kind") }
         guard synthesis.perProblem >= 1 else { throw fail("synthesis.per_problem", "must be at least 1") }
         guard synthesis.concurrency >= 1 else { throw fail("synthesis.concurrency", "must be at least 1") }
+        guard BankPromptStyle(rawValue: synthesis.bankStyle) != nil else {
+            throw fail("synthesis.bank_style", "'\(synthesis.bankStyle)' is not doctest or varied")
+        }
+        if synthesis.bankStyle != BankPromptStyle.doctest.rawValue, synthesis.problems != "bank" {
+            throw fail("synthesis.bank_style", "lays out the problem bank's prompts; synthesis.problems is a dataset file")
+        }
         guard ratioParts != nil else { throw fail("mix.ratio", "'\(mix.ratio)' is not two non-negative parts like 50:50") }
         guard ["dialogue", "questions"].contains(mix.target) else {
             throw fail("mix.target", "'\(mix.target)' is not dialogue or questions")

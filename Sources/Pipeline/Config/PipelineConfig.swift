@@ -1,3 +1,5 @@
+import Synth
+
 /// Every setting of the end-to-end experiment, in one value: what `pipeline.yaml` holds, what
 /// flags override, and what is saved (resolved) in `RUN_DIR/config.yaml`.
 ///
@@ -32,6 +34,14 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var perProblem = 3
         /// With `llm`: problems and requests in flight.
         public var concurrency = 4
+        /// With `bank`: how the bank writes its prompts — `doctest` (every signature typed, examples as
+        /// doctests) or `varied` (HumanEval's surface variety, per problem; see ``BankPromptStyle``).
+        public var bankStyle: String {
+            get { bankStyleSet ?? BankPromptStyle.doctest.rawValue }
+            set { bankStyleSet = newValue == BankPromptStyle.doctest.rawValue ? nil : newValue }
+        }
+        /// `bankStyle`, stored as nil for `doctest`: runs synthesized before the option keep their config.
+        var bankStyleSet: String?
     }
 
     /// The training mixture of clear (problem → code) and clarify examples.

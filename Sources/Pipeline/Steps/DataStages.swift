@@ -31,6 +31,8 @@ enum DataStages {
         var problemLimit: Int?
         var kinds: [String]
         var perProblem: Int
+        /// nil for the bank's `doctest` layout (and for dataset files), so earlier runs keep their fingerprint.
+        var bankStyle: String? = nil
     }
 
     static func synthesize(_ config: PipelineConfig, layout: RunLayout) -> Stage {
@@ -39,7 +41,8 @@ enum DataStages {
             seed: config.seed, synthesizer: synthesis.synthesizer, model: synthesis.model,
             baseURL: synthesis.synthesizer == "llm" ? synthesis.baseURL : nil, problems: synthesis.problems,
             problemsSHA256: synthesis.problems == "bank" ? nil : try? FileHash.sha256(path: synthesis.problems),
-            problemLimit: synthesis.problemLimit, kinds: synthesis.kinds, perProblem: synthesis.perProblem)
+            problemLimit: synthesis.problemLimit, kinds: synthesis.kinds, perProblem: synthesis.perProblem,
+            bankStyle: synthesis.problems == "bank" ? synthesis.bankStyleSet : nil)
         let problemCount = synthesis.problemLimit ?? 311
         let perProblemSeconds = synthesis.synthesizer == "llm" ? 20.0 / Double(synthesis.concurrency) : 0.03
         return Stage(
@@ -47,7 +50,8 @@ enum DataStages {
             dependencies: ["fetch"], estimatedSeconds: Double(problemCount) * perProblemSeconds
         ) { context in
             let all = synthesis.problems == "bank"
-                ? ProblemBank.all.map(\.problem) : try DatasetReader.loadProblems(path: synthesis.problems).problems
+                ? ProblemBank.problems(style: BankPromptStyle(rawValue: synthesis.bankStyle) ?? .doctest).map(\.problem)
+                : try DatasetReader.loadProblems(path: synthesis.problems).problems
             let problems = spread(all, count: synthesis.problemLimit)
             let parameters = SynthesisRun.Parameters(
                 categories: try SynthesisRun.categories(forKinds: synthesis.kinds), perProblem: synthesis.perProblem,

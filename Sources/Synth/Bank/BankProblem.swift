@@ -9,11 +9,14 @@ public struct BankProblem: Sendable, Hashable {
     public var family: String
     /// The function body alone, kept so tests can mutate the reference solution.
     public var body: String
+    /// What the prompt is written from, so that ``styled(_:)`` can lay it out again.
+    let promptParts: BankPromptParts
 
     init(spec: BankSpec) {
         family = spec.family
         facts = spec.facts
         body = spec.body
+        promptParts = spec.promptParts
         problem = Problem(
             id: "bank/" + spec.id,
             prompt: spec.prompt,
@@ -23,6 +26,15 @@ public struct BankProblem: Sendable, Hashable {
             source: "bank",
             metadata: ["family": spec.family, SpecFact.metadataKey: SpecFact.encode(spec.facts)]
         )
+    }
+
+    /// The problem with its prompt (and the reference solution that starts with it) written in
+    /// `style`; tests, facts and id unchanged.
+    public func styled(_ style: BankPromptStyle) -> BankProblem {
+        var copy = self
+        copy.problem.prompt = promptParts.render(style)
+        copy.problem.referenceSolution = BankPromptParts.solution(prompt: copy.problem.prompt, body: body)
+        return copy
     }
 }
 

@@ -20,6 +20,11 @@ public enum ProblemBank {
         return problems
     }()
 
+    /// Every bank problem with its prompt written in `style` (``all`` is ``BankPromptStyle/doctest``).
+    public static func problems(style: BankPromptStyle) -> [BankProblem] {
+        style == .doctest ? all : all.map { $0.styled(style) }
+    }
+
     /// The bank problem with this id (`bank/…`), if any.
     public static func problem(id: String) -> BankProblem? { all.first { $0.problem.id == id } }
 }

@@ -62,9 +62,11 @@ enum PromptEdit: Hashable {
             let removed = anatomy.examples.map { String(prompt[$0.block]) }.joined(separator: "\n")
             let ranges = (anatomy.examples.map(\.block) + anatomy.exampleHeaders).sorted { $0.lowerBound > $1.lowerBound }
             for range in ranges { text.replaceSubrange(range, with: "") }
-            text = Self.dropReturnAnnotation(text, entryPoint: entryPoint)
+            let untyped = Self.dropReturnAnnotation(text, entryPoint: entryPoint)
+            let what = untyped == text ? "the examples" : "the examples and the return type"
+            text = untyped
             return (Self.tidy(text), Change(
-                kind: .incomplete, description: "removed the examples and the return type", original: removed,
+                kind: .incomplete, description: "removed " + what, original: removed,
                 clarification: "For example, " + shown.joined(separator: ", and ") + "."))
         case .contradict(let fact):
             guard let opposite = fact.opposite, let range = anatomy.find(fact.phrase) else { return nil }

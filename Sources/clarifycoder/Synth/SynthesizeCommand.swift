@@ -5,7 +5,7 @@ import Foundation
 import Sandbox
 import Synth
 
-/// `clarifycoder synthesize --problems bank|PATH --out DIR [--kinds …] [--per-problem N] [--seed S] [--resume]
+/// `clarifycoder synthesize --problems bank|PATH --out DIR [--bank-style doctest|varied] [--kinds …] [--per-problem N] [--seed S] [--resume]
 /// [--synthesizer rules|llm --model openai:NAME --base-url URL --api-key-env VAR --concurrency N --verify-samples K]`.
 struct SynthesizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +28,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
 
     @Option(help: "bank (the built-in problem bank) or a dataset file any loader reads (HumanEval, MBPP, …).")
     var problems: String = "bank"
+
+    @Option(help: "With --problems bank: doctest (every signature typed, examples as doctests) or varied (per problem, HumanEval's variety: bare signatures, examples as f(x) == y, ➞ or =>).")
+    var bankStyle: BankPromptStyle = .doctest
 
     @Option(help: "Comma-separated: ambiguous, incomplete, inconsistent, combos, or categories such as 2ap.")
     var kinds: String = "ambiguous,incomplete,inconsistent"
@@ -94,6 +97,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
             throw ValidationError("unknown --synthesizer '\(synthesizer)'; use rules or llm")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if bankStyle != .doctest, problems != "bank" {
+            throw ValidationError("--bank-style lays out the problem bank's prompts; --problems is a dataset file")
+        }
     }
 
     func run() async throws {
@@ -102,7 +108,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         do {
             let categories = try SynthesisRun.categories(forKinds: kinds.split(separator: ",").map(String.init))
             input = problems == "bank"
-                ? ProblemBank.all.map(\.problem) : try DatasetReader.loadProblems(path: problems).problems
+                ? ProblemBank.problems(style: bankStyle).map(\.problem) : try DatasetReader.loadProblems(path: problems).problems
             let command = "clarifycoder " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
             parameters = SynthesisRun.Parameters(
                 categories: categories, perProblem: perProblem, seed: seed, outputDirectory: out, resume: resume,
@@ -199,3 +205,5 @@ final class ProgressLine {
         if interactive, lastDrawn >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+extension BankPromptStyle: ExpressibleByArgument {}
