@@ -82,8 +82,8 @@ public enum BankPromptStyle: String, CaseIterable, Codable, Sendable {
     /// the rest bare (`def f(numbers):`); examples as doctests (40%), `f(x) == y` under "For
     /// example:" (25%), `f(x) ➞ y` under "Examples:" (20%) or `f(x) => y` under "Example:" (15%).
     /// With one layout every clear prompt is typed and has doctests, while the rewrites that drop
-    /// the examples also drop the return type — so "no `>>>`, no `->`" is a perfect cue for
-    /// "ask" in training, and most HumanEval prompts (untyped, examples in prose) look unclear.
+    /// the examples also drop the return type — so in training "no `>>>` or no `->`" always means
+    /// "ask", a cue most clear HumanEval prompts carry (80% untyped, many with examples in prose).
     case varied
 }
 
@@ -107,7 +107,7 @@ struct BankPromptParts: Sendable, Hashable {
         enum Examples: CaseIterable, Sendable, Hashable {
             case doctest, equals, arrow, implies
 
-            /// The line before prose examples, and the text between call and result.
+            /// The line before prose examples (none for doctests).
             var header: String? {
                 switch self {
                 case .doctest: nil
@@ -117,6 +117,7 @@ struct BankPromptParts: Sendable, Hashable {
                 }
             }
 
+            /// What comes between a call and its result: the doctest's line break, or an arrow.
             var separator: String {
                 switch self {
                 case .doctest: "\n    "
