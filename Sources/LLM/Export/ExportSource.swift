@@ -12,8 +12,12 @@ public struct ExportSource: Sendable {
     public var basePath: String
     /// The adapter folder, nil for a full fine-tune.
     public var adapterPath: String?
-    /// The fully fine-tuned model folder (`RUN_DIR/model`), nil for LoRA.
+    /// The fully fine-tuned model folder (`RUN_DIR/model`), nil for LoRA and for a full fine-tune's
+    /// `step-N`.
     public var fullModelPath: String?
+    /// A full fine-tune's `step-N`: the checkpoint's `weights.safetensors` (every weight, under the
+    /// `transformers` names), read with the base's config and tokenizer.
+    public var fullCheckpointWeights: String?
     /// The Hugging Face id of the base, for PEFT's `base_model_name_or_path`.
     public var baseModelID: String?
     /// Where default outputs go: `RUN_DIR/export` (or `PEFT_DIR/export`).
@@ -36,19 +40,17 @@ public struct ExportSource: Sendable {
             basePath = try Self.resolveBase(model)
             baseModelID = json["base_model_id"] as? String ?? Self.knownID(basePath)
             if json["full_fine_tune"] as? Bool == true {
-                let modelFolder = folder + (checkpoint == "last" ? "/model-last" : "/model")
-                guard manager.fileExists(atPath: modelFolder + "/config.json") else {
-                    throw ExportError("\(modelFolder): no fine-tuned model here (expected config.json and safetensors)")
-                }
-                fullModelPath = modelFolder
                 adapterPath = nil
+                (fullModelPath, fullCheckpointWeights) = try Self.fullModel(run: folder, checkpoint: checkpoint)
             } else {
                 adapterPath = try Self.adapterFolder(run: folder, checkpoint: checkpoint)
                 fullModelPath = nil
+                fullCheckpointWeights = nil
             }
         } else if manager.fileExists(atPath: folder + "/adapter_config.json") {
             adapterPath = folder
             fullModelPath = nil
+            fullCheckpointWeights = nil
             let declared = (try? LoRAAdapter(folder: folder))?.config.baseModel
             if let base {
                 basePath = try Self.resolveBase(base)
@@ -88,6 +90,30 @@ public struct ExportSource: Sendable {
     static func knownID(_ path: String) -> String? {
         let embedded = AssetStore().location(for: .model)
         return (path as NSString).standardizingPath == (embedded as NSString).standardizingPath ? Asset.model.huggingFaceID : nil
+    }
+
+    /// A full fine-tune keeps one model, its final weights: `best` and `last` are both `model/`
+    /// (written when the run ends); `step-N` is the checkpoint's `weights.safetensors`.
+    static func fullModel(run: String, checkpoint: String) throws -> (folder: String?, weights: String?) {
+        let manager = FileManager.default
+        let steps = TrainingCheckpoint.steps(in: run + "/checkpoints")
+        let available = steps.isEmpty ? "none" : steps.map { "step-\($0)" }.joined(separator: ", ")
+        if checkpoint == "best" || checkpoint == "last" {
+            guard manager.fileExists(atPath: run + "/model/config.json") else {
+                throw ExportError(
+                    "\(run)/model: no fine-tuned model here (expected config.json and safetensors) — a full fine-tune "
+                        + "writes it when the run ends; export a checkpoint with --checkpoint step-N (here: \(available))")
+            }
+            return (run + "/model", nil)
+        }
+        guard checkpoint.hasPrefix("step-"), let step = Int(checkpoint.dropFirst(5)) else {
+            throw ExportError("--checkpoint must be best, last or step-N, got \(checkpoint)")
+        }
+        let weights = run + "/checkpoints/" + TrainingCheckpoint.name(step: step) + "/weights.safetensors"
+        guard manager.fileExists(atPath: weights) else {
+            throw ExportError("\(run): no \(checkpoint) checkpoint (looked for \(weights); checkpoints here: \(available))")
+        }
+        return (nil, weights)
     }
 
     /// `best` → `adapter/`, `last` → `adapter-last/`, `step-N` → the step's checkpoint folder.

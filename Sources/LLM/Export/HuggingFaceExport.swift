@@ -23,17 +23,16 @@ public enum HuggingFaceExport {
         "generation_config.json",
     ]
 
-    /// Merges `model`'s adapter (if any) and writes the folder (created if needed).
+    /// Merges `model`'s adapter (if any) and writes the folder (created if needed). `origin` names
+    /// the weights in the folder's README when `model.path` is not where they come from.
     @discardableResult
     public static func write(
-        _ model: LanguageModel, to folder: String, progress: (ExportProgress) -> Void = { _ in }
+        _ model: LanguageModel, to folder: String, origin: String? = nil, progress: (ExportProgress) -> Void = { _ in }
     ) throws -> Result {
         let manager = FileManager.default
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let merged = model.merged()
         var result = Result(files: [], missing: [])
-        var isDirectory: ObjCBool = false
-        _ = manager.fileExists(atPath: model.path, isDirectory: &isDirectory)
 
         let tensors = merged.model.weights.modelTensors()
         try SafeTensorsStreaming.write(tensors, to: folder + "/model.safetensors") { i, name in
@@ -41,16 +40,30 @@ public enum HuggingFaceExport {
         }
         result.files.append("model.safetensors")
 
+        try writeMetadata(base: model.path, config: merged.config, to: folder, result: &result)
+        try readme(model: model, result: result, origin: origin)
+            .write(toFile: folder + "/README.md", atomically: true, encoding: .utf8)
+        progress(ExportProgress(step: "done", completed: tensors.count + 1, total: tensors.count + 1))
+        return result
+    }
+
+    /// `config.json` and the tokenizer files beside a folder's weights, from the checkpoint `base`
+    /// (the model they were trained or merged from): copied from a Hugging Face folder, written from
+    /// a GGUF file's metadata (what cannot be written goes to `result.missing`).
+    static func writeMetadata(base: String, config: TransformerConfig, to folder: String, result: inout Result) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        _ = manager.fileExists(atPath: base, isDirectory: &isDirectory)
         if isDirectory.boolValue {
-            for name in ["config.json"] + tokenizerFiles where manager.fileExists(atPath: model.path + "/" + name) {
+            for name in ["config.json"] + tokenizerFiles where manager.fileExists(atPath: base + "/" + name) {
                 let target = folder + "/" + name
                 try? manager.removeItem(atPath: target)
-                try manager.copyItem(atPath: model.path + "/" + name, toPath: target)
+                try manager.copyItem(atPath: base + "/" + name, toPath: target)
                 result.files.append(name)
             }
         } else {
-            let file = try GGUFFile(path: model.path)
-            try writeJSON(try configJSON(merged.config, file: model.path), to: folder + "/config.json")
+            let file = try GGUFFile(path: base)
+            try writeJSON(try configJSON(config, file: base), to: folder + "/config.json")
             result.files.append("config.json")
             do {
                 let tokenizer = try TokenizerJSONWriter.tokenizerJSON(gguf: file)
@@ -61,9 +74,6 @@ public enum HuggingFaceExport {
                 result.missing.append("tokenizer.json and tokenizer_config.json: \(error)")
             }
         }
-        try readme(model: model, result: result).write(toFile: folder + "/README.md", atomically: true, encoding: .utf8)
-        progress(ExportProgress(step: "done", completed: tensors.count + 1, total: tensors.count + 1))
-        return result
     }
 
     /// `config.json` for a model known only by its normalised hyper-parameters (a GGUF base),
@@ -117,8 +127,8 @@ public enum HuggingFaceExport {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    static func readme(model: LanguageModel, result: Result) -> String {
-        var text = "# Exported by clarifycoder\n\nBase: `\(model.path)`\n"
+    static func readme(model: LanguageModel, result: Result, origin: String? = nil) -> String {
+        var text = "# Exported by clarifycoder\n\n" + (origin.map { "Weights: `\($0)`\n" } ?? "Base: `\(model.path)`\n")
         if let adapter = model.adapter {
             let targets = adapter.config.targets.map(\.rawValue).joined(separator: ",")
             text += "LoRA adapter merged: r=\(adapter.config.rank), alpha=\(adapter.config.alpha), targets \(targets)\n"

@@ -72,17 +72,49 @@ public enum RunExport {
             try adapter.write(to: out)
             progress(ExportProgress(step: "done", completed: 1, total: 1))
         case .gguf, .hf:
-            progress(ExportProgress(step: "loading \(source.fullModelPath ?? source.basePath)", completed: 0, total: 1))
-            var model = try LanguageModel(path: source.fullModelPath ?? source.basePath, precision: .native)
+            var modelPath = source.fullModelPath ?? source.basePath
+            if let weights = source.fullCheckpointWeights {
+                modelPath = try checkpointFolder(weights: weights, basePath: source.basePath)
+            }
+            defer { if source.fullCheckpointWeights != nil { try? FileManager.default.removeItem(atPath: modelPath) } }
+            progress(ExportProgress(step: "loading \(source.fullCheckpointWeights ?? modelPath)", completed: 0, total: 1))
+            var model = try LanguageModel(path: modelPath, precision: .native)
             if let adapterPath = source.adapterPath { model = try model.applying(LoRAAdapter(folder: adapterPath)) }
             if parameters.format == .gguf {
-                try GGUFExport.write(model, type: parameters.type, to: out, progress: progress)
+                // A checkpoint's temporary folder would otherwise name the model.
+                let name = source.fullCheckpointWeights.map { _ in
+                    URL(fileURLWithPath: parameters.source).standardizedFileURL.lastPathComponent + "-" + parameters.checkpoint
+                }
+                try GGUFExport.write(model, type: parameters.type, to: out, name: name, progress: progress)
             } else {
-                let result = try HuggingFaceExport.write(model, to: out, progress: progress)
+                let result = try HuggingFaceExport.write(
+                    model, to: out, origin: source.fullCheckpointWeights, progress: progress)
                 notes += result.missing.map { "missing \($0)" }
             }
         }
         return Outcome(path: out, notes: notes)
+    }
+
+    /// A temporary Hugging Face folder for a full fine-tune's checkpoint: its `weights.safetensors`
+    /// (linked, not copied) with the base's config and tokenizer. The caller removes it.
+    static func checkpointFolder(weights: String, basePath: String) throws -> String {
+        let manager = FileManager.default
+        let folder = NSTemporaryDirectory() + "clarifycoder-export-" + UUID().uuidString
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            let absolute = weights.hasPrefix("/") ? weights : manager.currentDirectoryPath + "/" + weights
+            try manager.createSymbolicLink(atPath: folder + "/model.safetensors", withDestinationPath: absolute)
+            var result = HuggingFaceExport.Result(files: [], missing: [])
+            try HuggingFaceExport.writeMetadata(
+                base: basePath, config: try openCheckpoint(at: basePath).config, to: folder, result: &result)
+            guard result.missing.isEmpty else {
+                throw ExportError("\(weights): cannot be read without the base's " + result.missing.joined(separator: "; "))
+            }
+        } catch {
+            try? manager.removeItem(atPath: folder)
+            throw error
+        }
+        return folder
     }
 
     /// Checks every adapted module exists in the base with matching shapes, reading only shapes.

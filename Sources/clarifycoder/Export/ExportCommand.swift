@@ -29,7 +29,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output path (a .gguf file for gguf, a folder otherwise).")
     var out: String?
 
-    @Option(help: "Which adapter of the run: best, last or step-N.")
+    @Option(help: "Which adapter of the run: best, last or step-N (a full fine-tune: its final model, or step-N).")
     var checkpoint: String = "best"
 
     @Option(help: "Base checkpoint: `smollm2` or a path (.gguf file or Hugging Face folder); overrides the run's.")

@@ -84,6 +84,51 @@ struct TrainerTests {
         }
     }
 
+    @Test("full fine-tuning from a GGUF base: model/ loads with the base's tokenizer, step-N checkpoints export")
+    func fullFromGGUF() throws {
+        let folder = Self.scratch("full-gguf")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let gguf = folder + "/base.gguf"
+        try GGUFExport.write(try Self.model.get(), type: .f32, to: gguf)
+        let parameters = TrainingParameters(
+            model: gguf, fullFineTune: true, data: try Self.writeData(folder), learningRate: 1e-2,
+            schedule: .constant, steps: 4, batchSize: 4, maxLength: 64, seed: 1, validateEvery: 0,
+            checkpointEvery: 2)
+        let base = try LanguageModel(path: gguf, precision: .float32)
+        let ids = try base.chatPrompt([.user("word 3?")])
+        let baseLogits = allLogits(base.model, ids).last!
+        let result = try SFTTrainer.run(parameters, model: base, output: folder + "/run")
+        // The folder holds the tokenizer and chat format written from the GGUF, so it runs by itself.
+        let tuned = try LanguageModel(path: try #require(result.modelPath), precision: .float32)
+        #expect(try tuned.chatPrompt([.user("word 3?")]) == ids)
+        let tunedLogits = allLogits(tuned.model, ids).last!
+
+        // The last checkpoint holds the same weights as model/; the first, earlier ones.
+        let run = folder + "/run"
+        let last = try RunExport.run(.init(source: run, format: .hf, out: folder + "/step-4", checkpoint: "step-4"))
+        expectRelativelyClose(allLogits(try LanguageModel(path: last.path).model, ids).last!, tunedLogits, relative: 1e-5)
+        let first = try RunExport.run(.init(source: run, format: .hf, out: folder + "/step-2", checkpoint: "step-2"))
+        let firstLogits = allLogits(try LanguageModel(path: first.path).model, ids).last!
+        #expect(firstLogits != tunedLogits && firstLogits != baseLogits)
+        // The temporary folders that paired each checkpoint with the base's config are gone.
+        let temporary = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+        #expect(!temporary.contains { $0.hasPrefix("clarifycoder-export-") })
+
+        do {
+            _ = try RunExport.run(.init(source: run, format: .hf, out: folder + "/step-3", checkpoint: "step-3"))
+            Issue.record("exported a checkpoint that does not exist")
+        } catch {
+            #expect(String(describing: error).contains("step-2, step-4"), "\(error)")
+        }
+        try FileManager.default.removeItem(atPath: run + "/model")
+        do {
+            _ = try RunExport.run(.init(source: run, format: .gguf, out: folder + "/best.gguf"))
+            Issue.record("exported a full fine-tune without its model/")
+        } catch {
+            #expect(String(describing: error).contains("--checkpoint step-N (here: step-2, step-4)"), "\(error)")
+        }
+    }
+
     @Test("LoRA on every projection cuts the loss of a frozen random model by a third in 60 steps")
     func loraLearns() throws {
         let model = try Self.model.get()
