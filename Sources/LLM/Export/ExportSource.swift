@@ -16,7 +16,8 @@ public struct ExportSource: Sendable {
     /// `step-N`.
     public var fullModelPath: String?
     /// A full fine-tune's `step-N`: the checkpoint's `weights.safetensors` (every weight, under the
-    /// `transformers` names), read with the base's config and tokenizer.
+    /// `transformers` names), read with the base's config and tokenizer; also `model/model.safetensors`
+    /// of a run whose `model/` has no tokenizer (written from a GGUF base before it carried one).
     public var fullCheckpointWeights: String?
     /// The Hugging Face id of the base, for PEFT's `base_model_name_or_path`.
     public var baseModelID: String?
@@ -93,7 +94,8 @@ public struct ExportSource: Sendable {
     }
 
     /// A full fine-tune keeps one model, its final weights: `best` and `last` are both `model/`
-    /// (written when the run ends); `step-N` is the checkpoint's `weights.safetensors`.
+    /// (written when the run ends); `step-N` is the checkpoint's `weights.safetensors`. Weights
+    /// without a tokenizer beside them are returned as `weights`, to be read with the base's.
     static func fullModel(run: String, checkpoint: String) throws -> (folder: String?, weights: String?) {
         let manager = FileManager.default
         let steps = TrainingCheckpoint.steps(in: run + "/checkpoints")
@@ -104,6 +106,8 @@ public struct ExportSource: Sendable {
                     "\(run)/model: no fine-tuned model here (expected config.json and safetensors) — a full fine-tune "
                         + "writes it when the run ends; export a checkpoint with --checkpoint step-N (here: \(available))")
             }
+            // Written before model/ carried its tokenizer (a GGUF base): read it as a checkpoint is read.
+            guard manager.fileExists(atPath: run + "/model/tokenizer.json") else { return (nil, run + "/model/model.safetensors") }
             return (run + "/model", nil)
         }
         guard checkpoint.hasPrefix("step-"), let step = Int(checkpoint.dropFirst(5)) else {

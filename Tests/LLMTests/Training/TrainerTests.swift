@@ -120,6 +120,11 @@ struct TrainerTests {
         } catch {
             #expect(String(describing: error).contains("step-2, step-4"), "\(error)")
         }
+        // A model/ written before it carried the tokenizer is read with the base's.
+        for file in ["tokenizer.json", "tokenizer_config.json"] { try FileManager.default.removeItem(atPath: run + "/model/" + file) }
+        let old = try RunExport.run(.init(source: run, format: .hf, out: folder + "/old"))
+        expectRelativelyClose(allLogits(try LanguageModel(path: old.path).model, ids).last!, tunedLogits, relative: 1e-5)
+
         try FileManager.default.removeItem(atPath: run + "/model")
         do {
             _ = try RunExport.run(.init(source: run, format: .gguf, out: folder + "/best.gguf"))
