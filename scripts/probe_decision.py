@@ -3,7 +3,9 @@
 
 With `mix.confirmation` every first answer opens "The requirements are clear." or "The requirements
 are unclear.", so the decision is the one token after "The requirements are". This script prints,
-for the base model + a PEFT adapter (`RUN_DIR/train/adapter`), the mean of
+for the base model + a PEFT adapter (`RUN_DIR/train/adapter`) — or for a full fine-tune: its
+exported Hugging Face folder (`clarifycoder export RUN --to hf`) or a checkpoint's
+`RUN/checkpoints/step-N/weights.safetensors` over the base — the mean of
 P(" unclear") / (P(" clear") + P(" unclear")) at that token, per category, on:
   - `--benchmark FILE`: a HumanEvalComm-format file's modified prompts, plus the first
     `--originals N` HumanEval prompts (category "original");
@@ -29,7 +31,8 @@ INSTRUCTION = ("You are an expert software developer who writes high quality cod
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("adapter")
+    ap.add_argument("adapter", help="a PEFT adapter folder; for a full fine-tune a Hugging Face model folder "
+                                    "or a checkpoint's weights.safetensors")
     ap.add_argument("--benchmark")
     ap.add_argument("--mixture")
     ap.add_argument("--originals", type=int, default=40)
@@ -44,8 +47,19 @@ def main():
     gguf = subprocess.check_output([args.clarifycoder, "data", "path", "model"], text=True).strip()
     folder, name = os.path.split(gguf)
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
-    model = PeftModel.from_pretrained(model, args.adapter).eval()
+    if os.path.isdir(args.adapter) and not os.path.exists(os.path.join(args.adapter, "adapter_config.json")):
+        model = AutoModelForCausalLM.from_pretrained(args.adapter, torch_dtype=torch.float32).eval()
+    else:
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
+        if args.adapter.endswith(".safetensors"):
+            from safetensors.torch import load_file
+            result = model.load_state_dict(load_file(args.adapter), strict=False)
+            if result.unexpected_keys or [k for k in result.missing_keys if k != "lm_head.weight"]:
+                sys.exit(f"{args.adapter}: not this model's weights (missing {result.missing_keys[:3]}, "
+                         f"unexpected {result.unexpected_keys[:3]})")
+            model.eval()
+        else:
+            model = PeftModel.from_pretrained(model, args.adapter).eval()
     clear, unclear = (tok(w, add_special_tokens=False).input_ids[0] for w in (" clear", " unclear"))
 
     items = []  # (category, user turn)
