@@ -72,11 +72,9 @@ public enum RunExport {
             try adapter.write(to: out)
             progress(ExportProgress(step: "done", completed: 1, total: 1))
         case .gguf, .hf:
-            var modelPath = source.fullModelPath ?? source.basePath
-            if let weights = source.fullCheckpointWeights {
-                modelPath = try checkpointFolder(weights: weights, basePath: source.basePath)
-            }
-            defer { if source.fullCheckpointWeights != nil { try? FileManager.default.removeItem(atPath: modelPath) } }
+            let temporary = try source.fullCheckpointWeights.map { try checkpointFolder(weights: $0, basePath: source.basePath) }
+            defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+            let modelPath = temporary ?? source.fullModelPath ?? source.basePath
             progress(ExportProgress(step: "loading \(source.fullCheckpointWeights ?? modelPath)", completed: 0, total: 1))
             var model = try LanguageModel(path: modelPath, precision: .native)
             if let adapterPath = source.adapterPath { model = try model.applying(LoRAAdapter(folder: adapterPath)) }
@@ -102,8 +100,8 @@ public enum RunExport {
         let folder = NSTemporaryDirectory() + "clarifycoder-export-" + UUID().uuidString
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         do {
-            let absolute = weights.hasPrefix("/") ? weights : manager.currentDirectoryPath + "/" + weights
-            try manager.createSymbolicLink(atPath: folder + "/model.safetensors", withDestinationPath: absolute)
+            try manager.createSymbolicLink(
+                atPath: folder + "/model.safetensors", withDestinationPath: URL(fileURLWithPath: weights).standardizedFileURL.path)
             var result = HuggingFaceExport.Result(files: [], missing: [])
             try HuggingFaceExport.writeMetadata(
                 base: basePath, config: try openCheckpoint(at: basePath).config, to: folder, result: &result)
