@@ -64,10 +64,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Layer 1: fused quantized dot products (AVX2 intrinsics in C: integer dot products that Swift
+        // SIMD types do not expose). Optimized in debug builds too, like the Swift numeric targets.
+        .target(
+            name: "CQuantKernels",
+            cSettings: [
+                .unsafeFlags(["-march=x86-64-v3"]),
+                .unsafeFlags(["-O3"], .when(configuration: .debug)),
+            ]
+        ),
         // Layer 1: tensors, autograd and kernels on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSwiftSettings),
         // Layer 2: model files, tokenizers, chat templates, the transformer and generation.
-        .target(name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS", "Tensor"], swiftSettings: numericSwiftSettings),
+        .target(
+            name: "LLM", dependencies: ["ClarifyCore", "COpenBLAS", "CQuantKernels", "Tensor"],
+            swiftSettings: numericSwiftSettings),
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),

@@ -21,10 +21,12 @@ extension TransformerWeights {
             let (rows, columns) = (info.shape[1], info.shape[0])
             let raw = try file.data(of: info)
             let type = info.type!
-            if precision == .native, WeightMatrix.keepsQuantized(type) {
+            if precision != .float32, WeightMatrix.keepsQuantized(type) {
+                let integerKernels = precision == .native
                 guard let heads, permuted else {
                     return WeightMatrix(
-                        quantized: type, bytes: raw.baseAddress!, owner: file.bytes, rows: rows, columns: columns)
+                        quantized: type, bytes: raw.baseAddress!, owner: file.bytes, rows: rows, columns: columns,
+                        integerKernels: integerKernels)
                 }
                 let owned = OwnedBytes(count: raw.count)
                 let rowBytes = raw.count / rows
@@ -34,7 +36,8 @@ extension TransformerWeights {
                         from: raw.baseAddress! + source * rowBytes, byteCount: rowBytes)
                 }
                 return WeightMatrix(
-                    quantized: type, bytes: UnsafeRawPointer(owned.pointer), owner: owned, rows: rows, columns: columns)
+                    quantized: type, bytes: UnsafeRawPointer(owned.pointer), owner: owned, rows: rows, columns: columns,
+                    integerKernels: integerKernels)
             }
             var values = try Dequantize.toFloat(type, raw, count: info.elementCount)
             if let heads, permuted {

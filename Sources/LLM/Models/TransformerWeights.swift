@@ -88,7 +88,13 @@ public struct TransformerWeights: Sendable {
 public enum WeightPrecision: String, Sendable, CaseIterable {
     /// Everything dequantized to fp32: BLAS everywhere, numerically what PyTorch computes.
     case float32
-    /// Q4_0/Q4_1/Q8_0 GGUF weights stay quantized and use the fused kernels (fastest decode);
-    /// other types are dequantized to fp32.
+    /// GGUF weights in a type ``QuantizedDot`` covers (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K,
+    /// Q6_K) stay quantized and use the fused kernels (fastest decode, least memory); other types
+    /// are dequantized to fp32. Decode and small batches quantize the activations to 8 bits per
+    /// block, as llama.cpp does.
     case native
+    /// Weights held as in ``native``, but every product keeps its activations in fp32 (tiles of the
+    /// weight dequantized into SGEMM, one token too): the fp32 model's arithmetic on the quantized
+    /// weights, for references and tests that compare against it. Decode is several times slower.
+    case nativeExact
 }

@@ -1,18 +1,21 @@
 import Tensor
 
 /// One linear layer's weight, `rows × columns` in PyTorch's (out, in) layout, either as fp32 or
-/// kept in a ggml block quantization (Q4_0, Q4_1, Q8_0) straight from the GGUF mapping.
+/// kept in a ggml block quantization (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K) straight
+/// from the GGUF mapping.
 ///
 /// Why both: decoding one token is a matrix–vector product per layer and is bound by memory
-/// bandwidth, so reading 0.6 bytes per weight (Q4_1) instead of 4 is what lets batch-1 decode
-/// approach llama.cpp; the fp32 form is what BLAS and the autograd path want, and matches
-/// PyTorch + `transformers` (which dequantize GGUF files to fp32) bit for bit in the weights.
+/// bandwidth, so reading 0.5–1 byte per weight instead of 4 is what lets decode keep up with
+/// llama.cpp; the fp32 form is what BLAS and the autograd path want, and matches PyTorch +
+/// `transformers` (which dequantize GGUF files to fp32) bit for bit in the weights.
 ///
 ///   x: (N, columns) row-major  →  y: (N, rows) = x · Wᵀ
-/// With N = 1 a quantized weight uses ``QuantizedDot`` row by row (rows split across threads).
-/// With N > 1 (prefill, batched decode) each thread dequantizes a band of rows into a scratch
-/// buffer and multiplies it with one single-threaded SGEMM, so every weight is decoded once per
-/// call, not once per token.
+/// With N ≤ ``integerBatchLimit`` (decode, batched decode) a quantized weight uses the fused
+/// integer kernels of ``QuantizedDot``: the N activation rows are quantized to 8 bits once and each
+/// thread takes a band of weight rows, reading every weight once per call. With more rows (prefill)
+/// each thread dequantizes a band of rows into a scratch buffer and multiplies it with one
+/// single-threaded SGEMM, so every weight is decoded once per call and the arithmetic runs at
+/// SGEMM speed.
 public struct WeightMatrix: @unchecked Sendable {
     public enum Storage {
         case float(Tensor)
@@ -23,6 +26,9 @@ public struct WeightMatrix: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
     public let storage: Storage
+    /// Whether small products of a quantized weight quantize their activations and use the integer
+    /// kernels (``WeightPrecision/native``); false keeps fp32 activations (``WeightPrecision/nativeExact``).
+    public let integerKernels: Bool
     /// A LoRA update applied after the frozen weight (``LowRankUpdate``); nil for a plain layer.
     /// ``floatTensor()`` and ``row(_:into:)`` read the frozen weight only; ``mergedFloats()`` adds it.
     public internal(set) var lowRank: LowRankUpdate?
@@ -32,17 +38,26 @@ public struct WeightMatrix: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         storage = .float(Tensor(values, shape: [rows, columns]))
+        integerKernels = false
     }
 
-    public init(quantized type: GGMLType, bytes: UnsafeRawPointer, owner: AnyObject, rows: Int, columns: Int) {
+    public init(
+        quantized type: GGMLType, bytes: UnsafeRawPointer, owner: AnyObject, rows: Int, columns: Int,
+        integerKernels: Bool = true
+    ) {
         precondition(columns % type.blockSize == 0, "a \(type) row of \(columns) values is not whole blocks")
         self.rows = rows
         self.columns = columns
         storage = .quantized(type, bytes, owner: owner)
+        self.integerKernels = integerKernels && QuantizedDot.supports(type)
     }
 
     /// Whether the fused kernels of ``QuantizedDot`` cover this type (others are dequantized at load).
-    public static func keepsQuantized(_ type: GGMLType) -> Bool { [.q4_0, .q4_1, .q8_0].contains(type) }
+    public static func keepsQuantized(_ type: GGMLType) -> Bool { QuantizedDot.supports(type) }
+
+    /// The most activation rows a product runs through the integer kernels; above it, tiles of the
+    /// weight are dequantized into SGEMM (see the type's documentation for the trade-off).
+    public static let integerBatchLimit = 16
 
     /// Bytes the weight occupies in memory.
     public var byteCount: Int {
@@ -109,16 +124,16 @@ public struct WeightMatrix: @unchecked Sendable {
             let rowBytes = columns / type.blockSize * type.blockBytes
             let input = Parallel.Pointer(UnsafeMutablePointer(mutating: x)), output = Parallel.Pointer(y)
             let weights = UnsafeSendableRaw(base)
-            if n == 1 {
-                // Decode a row into an L1-resident buffer, then an 8-wide FMA dot: the block decode
-                // loops vectorize well, where per-block SIMD16 conversions in QuantizedDot did not.
-                Parallel.forRanges(rows, grain: 64) { range in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: columns)
-                    defer { scratch.deallocate() }
-                    for r in range {
-                        Dequantize.row(type, weights.pointer + r * rowBytes, count: columns, into: scratch)
-                        output[r] = Self.dot(scratch, input.base, count: columns)
-                    }
+            if integerKernels, n <= Self.integerBatchLimit {
+                let activationBytes = QuantizedDot.activationRowBytes(type, count: columns)
+                let activations = UnsafeMutableRawPointer.allocate(byteCount: n * activationBytes, alignment: 64)
+                defer { activations.deallocate() }
+                QuantizedDot.quantizeActivations(type, x, rows: n, count: columns, into: activations)
+                let quantized = UnsafeSendableRaw(UnsafeRawPointer(activations))
+                Parallel.forRanges(rows, grain: 32) { range in
+                    QuantizedDot.multiply(
+                        type, weights: weights.pointer, rowBytes: rowBytes, rows: range, count: columns,
+                        activations: quantized.pointer, columns: n, into: output.base, ldy: rows)
                 }
                 return
             }
@@ -130,7 +145,7 @@ public struct WeightMatrix: @unchecked Sendable {
                     defer { scratch.deallocate() }
                     for b in bandRange {
                         let first = b * band, count = min(band, rows - first)
-                        Dequantize.row(type, weights.pointer + first * rowBytes, count: count * columns, into: scratch)
+                        QuantizedDot.dequantize(type, weights.pointer + first * rowBytes, count: count * columns, into: scratch)
                         BLAS.gemm(
                             transA: false, transB: true, m: n, n: count, k: columns, a: input.base, lda: columns,
                             b: scratch, ldb: columns, c: output + first, ldc: rows)
@@ -138,38 +153,6 @@ public struct WeightMatrix: @unchecked Sendable {
                 }
             }
         }
-    }
-}
-
-extension WeightMatrix {
-    /// Σ a[i]·b[i] with four 8-wide accumulators (AVX2 FMA under `-march=x86-64-v3`).
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 32 <= count {
-            let o = i * 4
-            s0.addProduct(
-                ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self),
-                rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self))
-            s1.addProduct(
-                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self),
-                rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD8<Float>.self))
-            s2.addProduct(
-                ra.loadUnaligned(fromByteOffset: o + 64, as: SIMD8<Float>.self),
-                rb.loadUnaligned(fromByteOffset: o + 64, as: SIMD8<Float>.self))
-            s3.addProduct(
-                ra.loadUnaligned(fromByteOffset: o + 96, as: SIMD8<Float>.self),
-                rb.loadUnaligned(fromByteOffset: o + 96, as: SIMD8<Float>.self))
-            i += 32
-        }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
-        while i < count {
-            total += a[i] * b[i]
-            i += 1
-        }
-        return total
     }
 }
 

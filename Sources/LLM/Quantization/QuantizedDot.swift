@@ -1,87 +1,74 @@
-/// Dot products of one quantized weight row with an fp32 vector, without materialising the
-/// row in fp32: the inner loop of a matrix–vector product over Q4_1 or Q8_0 weights (the
-/// embedded SmolLM2 model stores its projections as Q4_1 and its embedding as Q8_0).
+import CQuantKernels
+
+/// Products of ggml-quantized weight rows with fp32 activations, through the fused integer kernels of
+/// `CQuantKernels` (C, AVX2): each activation row is quantized once to 8 bits — blocks of 32 for the
+/// legacy types, super-blocks of 256 with 16-element sums for the K-quants — and every weight block is
+/// dotted in integers and scaled once, the arithmetic of llama.cpp's `ggml_vec_dot_<type>_q8_<0|1|K>`.
 ///
-/// Per 32-element block, Q4_1 gives d·Σ qⱼxⱼ + m·Σ xⱼ and Q8_0 gives d·Σ qⱼxⱼ — the same sums
-/// as llama.cpp's `ggml_vec_dot_q4_1_q8_1` / `ggml_vec_dot_q8_0_q8_0`, except that `x` stays
-/// fp32 here (no activation quantization), so results equal dequantize-then-dot up to fp32
-/// rounding order.
+/// The result differs from dequantize-then-dot by the activations' 8-bit rounding (a relative error
+/// of about 0.4% of the row's largest activation per element, averaging out over a dot product) and
+/// by the fp32 summation order. ``WeightMatrix`` uses it for decode and small batches; prefill of
+/// many rows dequantizes tiles into SGEMM instead, where the weights' decode cost is shared.
 public enum QuantizedDot {
-    /// Σ row[i]·x[i] for a row of `count` elements (a multiple of 32) stored as `type`.
-    /// Supported: Q4_1, Q8_0, Q4_0; other types dequantize a block at a time.
-    public static func dot(_ type: GGMLType, row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
-        switch type {
-        case .q4_1: return q4_1(row, x, count)
-        case .q8_0: return q8_0(row, x, count)
-        case .q4_0: return q4_0(row, x, count)
-        default: return generic(type, row, x, count)
-        }
+    /// Whether the fused kernels cover `type`.
+    public static func supports(_ type: GGMLType) -> Bool { cq_supports(Int32(type.rawValue)) != 0 }
+
+    /// Bytes of one quantized activation row of `count` values for weights of `type`.
+    public static func activationRowBytes(_ type: GGMLType, count: Int) -> Int {
+        cq_activation_row_bytes(Int32(type.rawValue), Int32(count))
     }
 
-    /// y[r] = Σ W[r, i]·x[i] for `rows` consecutive rows of `columns` elements stored as `type`.
+    /// Quantizes `rows` activation rows of `count` values (row-major) into `out`, one row every
+    /// ``activationRowBytes(_:count:)`` bytes, in the block format `type`'s kernel reads.
+    public static func quantizeActivations(
+        _ type: GGMLType, _ x: UnsafePointer<Float>, rows: Int, count: Int, into out: UnsafeMutableRawPointer
+    ) {
+        let stride = activationRowBytes(type, count: count)
+        for r in 0..<rows { cq_quantize_activations(Int32(type.rawValue), x + r * count, Int32(count), out + r * stride) }
+    }
+
+    /// y[c·ldy + r] = W[r]·x_c for weight rows `rows` and `columns` quantized activation rows.
+    public static func multiply(
+        _ type: GGMLType, weights: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>, count: Int,
+        activations: UnsafeRawPointer, columns: Int, into y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
+        cq_matmul(
+            Int32(type.rawValue), weights, rowBytes, Int32(rows.lowerBound), Int32(rows.upperBound), Int32(count),
+            activations, activationRowBytes(type, count: count), Int32(columns), y, ldy)
+    }
+
+    /// y[r] = Σ W[r, i]·x[i] for `rows` consecutive rows of `columns` elements stored as `type`, on one
+    /// thread (``WeightMatrix/apply(_:count:into:)`` is the threaded product).
     public static func matvec(
         _ type: GGMLType, weights: UnsafeRawPointer, rows: Int, columns: Int,
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
-        let rowBytes = columns / type.blockSize * type.blockBytes
-        for r in 0..<rows { y[r] = dot(type, row: weights + r * rowBytes, x, count: columns) }
+        precondition(supports(type), "no fused kernel for \(type)")
+        let activations = UnsafeMutableRawPointer.allocate(
+            byteCount: activationRowBytes(type, count: columns), alignment: 64)
+        defer { activations.deallocate() }
+        quantizeActivations(type, x, rows: 1, count: columns, into: activations)
+        multiply(
+            type, weights: weights, rowBytes: type.byteCount(elements: columns)!, rows: 0..<rows, count: columns,
+            activations: activations, columns: 1, into: y, ldy: 1)
     }
 
-    static func q4_1(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var total: Float = 0
-        for b in 0..<(count / 32) {
-            let block = row + b * 20
-            let d = Dequantize.half(block, 0)
-            let m = Dequantize.half(block, 2)
-            let packed = block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
-            let low = SIMD16<Float>(packed & 0x0F)
-            let high = SIMD16<Float>(packed &>> 4)
-            let xl = UnsafeRawPointer(x + 32 * b).loadUnaligned(as: SIMD16<Float>.self)
-            let xh = UnsafeRawPointer(x + 32 * b + 16).loadUnaligned(as: SIMD16<Float>.self)
-            let qx = (low * xl + high * xh).sum()
-            total += d * qx + m * (xl + xh).sum()
-        }
-        return total
+    /// Decodes `count` weights (whole blocks) of `type` to fp32 with the SIMD decoder: the tiles that
+    /// prefill multiplies with SGEMM. Equal to ``Dequantize/row(_:_:count:into:)`` up to the fp32
+    /// rounding of the d·scale products.
+    public static func dequantize(_ type: GGMLType, _ source: UnsafeRawPointer, count: Int, into out: UnsafeMutablePointer<Float>) {
+        cq_dequantize_row(Int32(type.rawValue), source, Int32(count), out)
     }
 
-    static func q4_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var total: Float = 0
-        for b in 0..<(count / 32) {
-            let block = row + b * 18
-            let d = Dequantize.half(block, 0)
-            let packed = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
-            let low = SIMD16<Float>(packed & 0x0F) - 8
-            let high = SIMD16<Float>(packed &>> 4) - 8
-            let xl = UnsafeRawPointer(x + 32 * b).loadUnaligned(as: SIMD16<Float>.self)
-            let xh = UnsafeRawPointer(x + 32 * b + 16).loadUnaligned(as: SIMD16<Float>.self)
-            total += d * (low * xl + high * xh).sum()
-        }
-        return total
+    /// The plain-C reference of one row's dot product (what the SIMD kernels are tested against).
+    static func referenceDot(
+        _ type: GGMLType, row: UnsafeRawPointer, activations: UnsafeRawPointer, count: Int
+    ) -> Float {
+        cq_vec_dot_reference(Int32(type.rawValue), row, activations, Int32(count))
     }
 
-    static func q8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var total: Float = 0
-        for b in 0..<(count / 32) {
-            let block = row + b * 34
-            let d = Dequantize.half(block, 0)
-            let q0 = SIMD16<Float>(block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self))
-            let q1 = SIMD16<Float>(block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self))
-            let x0 = UnsafeRawPointer(x + 32 * b).loadUnaligned(as: SIMD16<Float>.self)
-            let x1 = UnsafeRawPointer(x + 32 * b + 16).loadUnaligned(as: SIMD16<Float>.self)
-            total += d * (q0 * x0 + q1 * x1).sum()
-        }
-        return total
-    }
-
-    static func generic(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        let block = type.blockSize
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { buffer in
-            var total: Float = 0
-            for b in 0..<(count / block) {
-                Dequantize.row(type, row + b * type.blockBytes, count: block, into: buffer.baseAddress!)
-                for i in 0..<block { total += buffer[i] * x[b * block + i] }
-            }
-            return total
-        }
+    /// The SIMD kernel's dot product of one row.
+    static func dot(_ type: GGMLType, row: UnsafeRawPointer, activations: UnsafeRawPointer, count: Int) -> Float {
+        cq_vec_dot(Int32(type.rawValue), row, activations, Int32(count))
     }
 }

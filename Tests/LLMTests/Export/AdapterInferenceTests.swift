@@ -52,7 +52,9 @@ struct AdapterInferenceTests {
 
     @Test("on SmolLM2 Q4_1 kept quantized, a few tokens with an adapter match the merged fp32 model within 1e-3")
     func smolLM2() throws {
-        let base = try SharedModels.smolLM2Native.get()
+        // fp32 activations, so that only the adapter's placement separates the two paths (the 8-bit
+        // activations of `.native` move these logits by up to ~3%, more than the adapter is tested to).
+        let base = try SharedModels.smolLM2NativeExact.get()
         let adapter = RandomAdapter.make(for: base.config, rank: 8, standardDeviation: 0.02)
         let adapted = try base.applying(adapter)
         let ids = Array(base.tokenizer.encode("def fib(n):").prefix(4))

@@ -122,7 +122,7 @@ struct SmolLM2GGUFTests {
         }
     }
 
-    @Test("fused Q4_1 and Q8_0 row dot products equal dequantize-then-dot on real weights")
+    @Test("fused Q4_1 and Q8_0 row dot products stay within the activation rounding of dequantize-then-dot")
     func fusedDot() throws {
         let file = try GGUFFile(path: Fixtures.smolLM2Path())
         for name in ["blk.3.attn_q.weight", "token_embd.weight"] {
@@ -140,7 +140,12 @@ struct SmolLM2GGUFTests {
                 }
             }
             let reference = (0..<8).map { r in (0..<columns).reduce(Float(0)) { $0 + dense[r * columns + $1] * x[$1] } }
-            expectClose(fused, reference, tolerance: 1e-3, name)
+            // The kernels quantize x to 8 bits per block of 32 (|x| ≤ 1 here: a step of 1/127), so each
+            // product is off by at most |w|·(1/127)/2; the bound sums that over the row.
+            for r in 0..<8 {
+                let bound = (0..<columns).reduce(Float(0)) { $0 + abs(dense[r * columns + $1]) } / 254 + 1e-4
+                #expect(abs(fused[r] - reference[r]) <= bound, "\(name) row \(r)")
+            }
         }
     }
 }

@@ -46,6 +46,9 @@ enum SharedModels {
     static let smolLM2Native: Result<LanguageModel, any Error> = Result {
         try LanguageModel(path: try Fixtures.smolLM2Path(), precision: .native)
     }
+    static let smolLM2NativeExact: Result<LanguageModel, any Error> = Result {
+        try LanguageModel(path: try Fixtures.smolLM2Path(), precision: .nativeExact)
+    }
     static let qwen2Tiny: Result<LanguageModel, any Error> = Result {
         try LanguageModel(path: Fixtures.path("Model/qwen2-tiny"))
     }
