@@ -1,90 +1,104 @@
 import Foundation
 import LLM
+import Synchronization
 
-/// Gathers requests for the local engine into batches and runs one generation at a time off the
-/// Swift concurrency pool (generation is long, blocking CPU work; the engine parallelises inside).
+/// Runs the local engine's requests with continuous batching: one worker thread owns a
+/// ``ContinuousBatch`` and, between forward steps, gives every free slot to the oldest waiting
+/// sequence, so a request starts as soon as any running one finishes — never wave by wave behind the
+/// longest answer of a batch.
 ///
-/// Whenever the engine is free, the oldest waiting job starts, together with the waiting jobs
-/// that may share its batch (``Job/batchable`` and the same generation settings) up to `maxBatch`
-/// sequences. Each job gets exactly its own results, whatever else shared the batch.
-actor LocalBatchScheduler {
+/// Any requests may share the batch: each sequence samples with its own seed (`seed + i` for the
+/// i-th choice of a request), so its answer depends only on its own request (up to fp32 rounding of
+/// batched products). Each job gets exactly its own results, in order.
+final class LocalBatchScheduler: Sendable {
     struct Job: Sendable {
         var prompts: [[Int]]
         var parameters: GenerationParameters
-        var batchable: Bool
     }
 
-    private struct Waiting {
-        var job: Job
-        var continuation: CheckedContinuation<[GenerationResult], any Error>
+    /// One request in flight: its sequences' results as they finish.
+    private final class Pending: @unchecked Sendable {
+        let job: Job
+        let continuation: CheckedContinuation<[GenerationResult], any Error>
+        var results: [GenerationResult?]
+        var failed = false
+        init(job: Job, continuation: CheckedContinuation<[GenerationResult], any Error>) {
+            self.job = job
+            self.continuation = continuation
+            results = Array(repeating: nil, count: job.prompts.count)
+        }
+    }
+
+    private struct Queue {
+        /// Sequences not yet admitted: the request and the index of the prompt.
+        var waiting: [(request: Pending, index: Int)] = []
+        var workerRunning = false
     }
 
     private let maxBatch: Int
-    private var waiting: [Waiting] = []
-    private var running = false
+    private let capacity: Int
+    private let queue = Mutex(Queue())
 
-    init(maxBatch: Int) { self.maxBatch = maxBatch }
+    /// - Parameters:
+    ///   - maxBatch: sequences decoding together at most.
+    ///   - capacity: positions per sequence (prompt and answer); longer prompts are refused.
+    init(maxBatch: Int, capacity: Int) {
+        self.maxBatch = max(1, maxBatch)
+        self.capacity = max(2, capacity)
+    }
 
     func submit(_ job: Job, engine: LanguageModel) async throws -> [GenerationResult] {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(job: job, continuation: continuation))
-            if !running {
-                running = true
-                Task { await self.drain(engine: engine) }
+        guard !job.prompts.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            let request = Pending(job: job, continuation: continuation)
+            let startWorker = queue.withLock { queue in
+                queue.waiting += job.prompts.indices.map { (request, $0) }
+                defer { queue.workerRunning = true }
+                return !queue.workerRunning
+            }
+            if startWorker {
+                let worker = Thread { [self] in self.run(engine: engine) }
+                worker.qualityOfService = .userInitiated
+                worker.stackSize = 8 << 20
+                worker.start()
             }
         }
     }
 
-    private func drain(engine: LanguageModel) async {
-        while !waiting.isEmpty {
-            // Requests sent together (a batch helper starting its tasks, or refilling its slots as a
-            // batch ends) arrive over a few milliseconds: wait that long for a fuller batch, which
-            // costs nothing next to a generation.
-            if waiting.count < maxBatch, waiting[0].job.batchable {
-                try? await Task.sleep(for: .milliseconds(5))
+    /// The worker: admit, step, deliver, until nothing waits or runs.
+    private func run(engine: LanguageModel) {
+        let batch = ContinuousBatch(engine: engine, slots: maxBatch, capacity: min(capacity, engine.config.maxPositions))
+        var owners: [Int: (request: Pending, index: Int)] = [:]
+        var nextID = 0
+        while true {
+            let admitted: [(request: Pending, index: Int)] = queue.withLock { queue in
+                let count = min(batch.freeSlotCount, queue.waiting.count)
+                let taken = Array(queue.waiting.prefix(count))
+                queue.waiting.removeFirst(count)
+                if taken.isEmpty, batch.activeCount == 0 { queue.workerRunning = false }
+                return taken
             }
-            let batch = takeBatch()
-            let prompts = batch.flatMap(\.job.prompts)
-            let parameters = batch[0].job.parameters
-            let outcome: Result<[GenerationResult], any Error> = await withCheckedContinuation { done in
-                DispatchQueue.global(qos: .userInitiated).async {
-                    done.resume(returning: Result { try engine.generateBatch(prompts: prompts, parameters: parameters) })
+            if admitted.isEmpty, batch.activeCount == 0 { return }
+            for (request, index) in admitted where !request.failed {
+                let parameters = request.job.parameters
+                do {
+                    try batch.admit(
+                        id: nextID, prompt: request.job.prompts[index], parameters: parameters,
+                        seed: parameters.seed &+ UInt64(index))
+                    owners[nextID] = (request, index)
+                    nextID += 1
+                } catch {
+                    request.failed = true
+                    request.continuation.resume(throwing: BackendError(.requestRejected, "the local engine refused the request: \(error)"))
                 }
             }
-            var offset = 0
-            for member in batch {
-                let count = member.job.prompts.count
-                switch outcome {
-                case .success(let results):
-                    member.continuation.resume(returning: Array(results[offset..<offset + count]))
-                case .failure(let error):
-                    member.continuation.resume(
-                        throwing: BackendError(.requestRejected, "the local engine failed: \(error)"))
+            for finished in batch.step() {
+                guard let (request, index) = owners.removeValue(forKey: finished.id), !request.failed else { continue }
+                request.results[index] = finished.result
+                if request.results.allSatisfy({ $0 != nil }) {
+                    request.continuation.resume(returning: request.results.map { $0! })
                 }
-                offset += count
             }
         }
-        running = false
-    }
-
-    /// The oldest job and the compatible jobs behind it, removed from the queue.
-    private func takeBatch() -> [Waiting] {
-        let first = waiting.removeFirst()
-        guard first.job.batchable else { return [first] }
-        var batch = [first]
-        var sequences = first.job.prompts.count
-        var index = 0
-        while index < waiting.count, sequences < maxBatch {
-            let candidate = waiting[index]
-            if candidate.job.batchable, candidate.job.parameters == first.job.parameters,
-                sequences + candidate.job.prompts.count <= maxBatch
-            {
-                batch.append(waiting.remove(at: index))
-                sequences += candidate.job.prompts.count
-            } else {
-                index += 1
-            }
-        }
-        return batch
     }
 }

@@ -6,13 +6,11 @@ import Tensor
 /// The local engine as a ``ChatModel``: a ``LanguageModel`` (GGUF or Hugging Face folder, with its
 /// chat template) answering requests in-process.
 ///
-/// Requests that arrive together — `completeBatch` sends up to its concurrency limit at once — are
-/// decoded together with ``LanguageModel/generateBatch(prompts:parameters:onText:)``, so each weight
-/// matrix is read once per step for the whole batch. Only requests whose answers cannot depend on
-/// their batch-mates are grouped: greedy requests with the same generation settings. A sampled
-/// request runs alone (its `n` choices as one batch), so that its seed alone fixes its answer —
-/// sequence i of a generation is seeded `seed + i`, so a position in someone else's batch would
-/// change it.
+/// Requests run with continuous batching (``LocalBatchScheduler`` over ``ContinuousBatch``): up to
+/// `maxBatch` sequences decode together, each weight matrix read once per step for all of them, and a
+/// waiting request takes the first slot that frees up. Every sequence samples with its own seed — the
+/// i-th of a request's `n` choices with `seed + i` — so its answer does not depend on what shared its
+/// batch.
 ///
 /// Honoured request fields: `temperature` (0 greedy), `topP`, `maxTokens` (default 512), `n`,
 /// `seed` (default 0), `stop`. The end-of-turn and EOS tokens of the checkpoint always stop.
@@ -26,16 +24,18 @@ public final class LocalChatModel: ChatModel {
     ///   - identity: what runs record as the model; default the file name (`+adapter:` name when given).
     ///   - template: the chat format when the checkpoint's own is not recognised.
     ///   - maxBatch: sequences decoded together at most.
+    ///   - context: positions per sequence, prompt and answer (default 8,192, or the model's own if
+    ///     smaller); the cache's memory is taken only as sequences fill it.
     ///   - threads: worker threads of the engine (default: all cores).
     public init(
         engine: LanguageModel, identity: String? = nil, template: ChatTemplate? = nil, maxBatch: Int = 8,
-        threads: Int? = nil
+        context: Int = 8192, threads: Int? = nil
     ) {
         if let threads { Parallel.threadCount = max(1, threads) }
         self.engine = engine
         self.identity = identity ?? "local:" + (engine.path as NSString).lastPathComponent
         self.template = template
-        self.scheduler = LocalBatchScheduler(maxBatch: max(1, maxBatch))
+        self.scheduler = LocalBatchScheduler(maxBatch: max(1, maxBatch), capacity: context)
     }
 
     /// The generation settings of a request; requests with equal settings may share a batch.
@@ -66,9 +66,7 @@ public final class LocalChatModel: ChatModel {
             throw BackendError(.configuration, "\(error)")
         }
         let choices = max(1, request.n)
-        let job = LocalBatchScheduler.Job(
-            prompts: Array(repeating: prompt, count: choices), parameters: parameters,
-            batchable: parameters.temperature == 0 && choices == 1)
+        let job = LocalBatchScheduler.Job(prompts: Array(repeating: prompt, count: choices), parameters: parameters)
         let results = try await scheduler.submit(job, engine: engine)
         let finish: [FinishReason] = results.map {
             switch $0.finishReason {

@@ -13,79 +13,51 @@ extension LanguageModel {
         prompt: [Int], parameters: GenerationParameters,
         onText: (String) -> GenerationControl = { _ in .more }
     ) throws -> GenerationResult {
-        var results = try generateBatch(prompts: [prompt], parameters: parameters) { _, piece in
-            onText(piece)
+        var results = try withoutActuallyEscaping(onText) { onText in
+            try generateBatch(prompts: [prompt], parameters: parameters) { _, piece in onText(piece) }
         }
         return results.removeFirst()
     }
 
-    /// Generates a continuation for every prompt together. `onText(index, piece)` streams each
-    /// sequence's text; `.stop` ends that sequence.
+    /// Generates a continuation for every prompt together (one ``ContinuousBatch`` with a slot per
+    /// prompt; sequence i is seeded `parameters.seed + i`). `onText(index, piece)` streams each
+    /// sequence's text; `.stop` ends that sequence. The results share the call's timings.
     public func generateBatch(
         prompts: [[Int]], parameters: GenerationParameters,
-        onText: (Int, String) -> GenerationControl = { _, _ in .more }
+        onText: @escaping (Int, String) -> GenerationControl = { _, _ in .more }
     ) throws -> [GenerationResult] {
         try parameters.validate()
         guard !prompts.isEmpty else { return [] }
         for (i, prompt) in prompts.enumerated() {
-            guard !prompt.isEmpty else { throw GenerationError("prompt \(i) is empty: there is nothing to continue") }
-            if let bad = prompt.first(where: { $0 < 0 || $0 >= config.vocabularySize }) {
-                throw GenerationError("prompt \(i) holds token id \(bad), outside the vocabulary")
-            }
-            guard prompt.count < config.maxPositions else {
-                throw GenerationError(
-                    "prompt \(i) has \(prompt.count) tokens; the model's context is \(config.maxPositions)")
+            do {
+                try validatePrompt(prompt, context: config.maxPositions)
+            } catch let error as GenerationError {
+                throw GenerationError("prompt \(i): \(error.description)")
             }
         }
         let longest = prompts.map(\.count).max()!
-        let cache = model.makeCache(sequences: prompts.count, capacity: longest + max(parameters.maxTokens, 1))
-        let stops = stopTokenIDs.union(parameters.stopTokenIDs)
-        var samplers = prompts.indices.map { Sampler(parameters: parameters, seed: parameters.seed &+ UInt64($0)) }
-        var streams = prompts.map { _ in TextStream(tokenizer: tokenizer, stopStrings: parameters.stopStrings) }
-        var generated = prompts.map { _ in [Int]() }
-        var finish = [FinishReason?](repeating: nil, count: prompts.count)
+        let batch = ContinuousBatch(
+            engine: self, slots: prompts.count, capacity: min(longest + max(parameters.maxTokens, 1), config.maxPositions))
+        for (i, prompt) in prompts.enumerated() {
+            try batch.admit(id: i, prompt: prompt, parameters: parameters, seed: parameters.seed &+ UInt64(i)) {
+                onText(i, $0)
+            }
+        }
+        var results = [GenerationResult?](repeating: nil, count: prompts.count)
         var clock = GenerationTimings()
-
-        func accept(_ i: Int, _ token: Int) {
-            generated[i].append(token)
-            if stops.contains(token) {
-                finish[i] = .stopToken
-            } else {
-                let piece = streams[i].append(token)
-                if !piece.isEmpty, onText(i, piece) == .stop { finish[i] = .cancelled }
-                if finish[i] == nil, streams[i].stopIndex != nil { finish[i] = .stopString }
-            }
-            if finish[i] == nil, generated[i].count >= parameters.maxTokens { finish[i] = .maxTokens }
-            if finish[i] == nil, cache.lengths[i] >= cache.capacity { finish[i] = .contextFull }
+        while batch.activeCount > 0 {
+            for finished in batch.step() { results[finished.id] = finished.result }
         }
-
-        if parameters.maxTokens == 0 {
-            finish = finish.map { _ in .maxTokens }
-        } else {
-            let start = Date()
-            let logits = model.forward(
-                prompts.enumerated().map { LlamaModel.Input(slot: $0.offset, tokens: $0.element) }, cache: cache)
-            clock.prefillTokens = prompts.map(\.count).reduce(0, +)
-            clock.prefillSeconds = Date().timeIntervalSince(start)
-            for i in prompts.indices { accept(i, samplers[i].next(logits: logits[i], prompt: prompts[i], output: [])) }
+        for result in results.compactMap({ $0 }) {
+            clock.prefillTokens += result.timings.prefillTokens
+            clock.prefillSeconds = max(clock.prefillSeconds, result.timings.prefillSeconds)
+            clock.decodeTokens += result.timings.decodeTokens
+            clock.decodeSeconds = max(clock.decodeSeconds, result.timings.decodeSeconds)
         }
-        let decodeStart = Date()
-        while true {
-            let live = prompts.indices.filter { finish[$0] == nil }
-            if live.isEmpty { break }
-            let logits = model.forward(live.map { LlamaModel.Input(slot: $0, tokens: [generated[$0].last!]) }, cache: cache)
-            clock.decodeTokens += live.count
-            for (row, i) in live.enumerated() {
-                accept(i, samplers[i].next(logits: logits[row], prompt: prompts[i], output: generated[i]))
-            }
-        }
-        clock.decodeSeconds = Date().timeIntervalSince(decodeStart)
-        return prompts.indices.map { i in
-            let rest = streams[i].flush()
-            if !rest.isEmpty { _ = onText(i, rest) }
-            return GenerationResult(
-                tokens: generated[i], text: streams[i].text, finishReason: finish[i]!, promptTokenCount: prompts[i].count,
-                timings: clock)
+        return results.map { result in
+            var shared = result!
+            shared.timings = clock
+            return shared
         }
     }
 }
