@@ -12,7 +12,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Chat format when the model's own is not recognised: \(ChatTemplate.names.joined(separator: ", ")).")
     var template: String?
 
-    @Option(help: "Weights in memory: native (keep Q4_0/Q4_1/Q8_0 quantized; fastest) or float32.")
+    @Option(
+        help: "Weights in memory: native (keep GGUF quantizations; fastest), nativeExact (quantized weights, fp32 activations) or float32.")
     var precision: String = "native"
 
     @Option(help: "Worker threads (default: all cores).")
@@ -23,7 +24,8 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         guard WeightPrecision(rawValue: precision) != nil else {
-            throw ValidationError("--precision must be native or float32, got \(precision)")
+            throw ValidationError(
+                "--precision must be \(WeightPrecision.allCases.map(\.rawValue).joined(separator: ", ")), got \(precision)")
         }
         if let template, ChatTemplate(named: template) == nil {
             throw ValidationError("unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
