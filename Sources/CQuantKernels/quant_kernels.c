@@ -6,64 +6,7 @@
 // order. Activation scales are rounded through fp16 for the 32-element blocks (block_q8_0 / q8_1 keep
 // them as fp16) and kept in fp32 for the K-quants (block_q8_K), again as the peer does, so that greedy
 // decoding can agree with it token for token.
-#include "quant_kernels.h"
-
-#include <math.h>
-#include <string.h>
-
-// The package builds its numeric code for x86-64-v3 (Package.swift); these kernels need the same.
-#if !(defined(__AVX2__) && defined(__FMA__) && defined(__F16C__))
-#error "CQuantKernels needs AVX2, FMA and F16C (-march=x86-64-v3)"
-#endif
-#include <immintrin.h>
-
-// The activation blocks' layouts are read by the Swift tests too: keep them fixed.
-_Static_assert(sizeof(cq_block_q8) == 48, "cq_block_q8 is d, s, sum, reserved and 32 codes");
-_Static_assert(sizeof(cq_block_q8k) == 292, "cq_block_q8k is d, 256 codes and 16 sums");
-
-// MARK: - Scalars
-
-static inline float fp16_to_fp32(uint16_t h) { return _cvtsh_ss(h); }
-
-/// `f` rounded to the nearest fp16 value (ties to even), returned as fp32.
-static inline float round_through_fp16(float f) { return _cvtsh_ss(_cvtss_sh(f, 0)); }
-
-static inline float load_fp16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return fp16_to_fp32(h);
-}
-
-static inline uint32_t load_u32(const uint8_t *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/// The 6-bit scale and min of sub-block j (0..<8) from the 12 packed bytes of Q4_K/Q5_K.
-static inline void scale_min_k4(const uint8_t *q, int j, uint8_t *scale, uint8_t *min) {
-    if (j < 4) {
-        *scale = q[j] & 63;
-        *min = q[j + 4] & 63;
-    } else {
-        *scale = (q[j + 4] & 0x0F) | ((q[j - 4] >> 6) << 4);
-        *min = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
-static inline size_t block_bytes(int type) {
-    switch (type) {
-    case CQ_Q4_0: return 18;
-    case CQ_Q4_1: return 20;
-    case CQ_Q5_0: return 22;
-    case CQ_Q5_1: return 24;
-    case CQ_Q8_0: return 34;
-    case CQ_Q4_K: return 144;
-    case CQ_Q5_K: return 176;
-    case CQ_Q6_K: return 210;
-    default: return 0;
-    }
-}
+#include "internal.h"
 
 int cq_supports(int type) { return block_bytes(type) != 0; }
 
@@ -227,213 +170,6 @@ float cq_vec_dot_reference(int type, const void *w, const void *xq, int n) {
     }
 }
 
-// MARK: - AVX2 kernels
-//
-// Each kernel dots one weight row with NC ≤ 4 activation rows at once: a weight block is unpacked
-// into 32 codes once and used for every column, which is what makes batched decode cheaper per token
-// than single decode. NC is a compile-time constant in each instantiation (the always-inline
-// functions are called with literal 1..4), so the accumulators stay in registers.
-
-#define CQ_INLINE static inline __attribute__((always_inline))
-
-CQ_INLINE float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-/// Eight int32 sums of four products each: unsigned bytes `u` (< 128) times signed bytes `s`.
-CQ_INLINE __m256i dot_u8_i8(__m256i u, __m256i s) {
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
-}
-
-/// 16 bytes of nibbles -> 32 bytes: the low nibbles (elements 0..15), then the high ones (16..31).
-/// One broadcast load; the upper 128 bits are shifted by 4 before the mask.
-CQ_INLINE __m256i unpack_nibbles(const uint8_t *p) {
-    const __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
-    return _mm256_and_si256(_mm256_srlv_epi64(both, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
-}
-
-/// 32 bits -> 32 bytes, byte j = 0x10 where bit j is set (the fifth bit of a Q5 code).
-CQ_INLINE __m256i fifth_bits(uint32_t bits) {
-    const __m256i spread = _mm256_shuffle_epi8(
-        _mm256_set1_epi32((int)bits),
-        _mm256_setr_epi8(
-            0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
-    const __m256i select = _mm256_set1_epi64x(0x8040201008040201LL);
-    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, select), select);
-    return _mm256_and_si256(set, _mm256_set1_epi8(0x10));
-}
-
-/// Legacy 32-element types. Every code is made unsigned (Q8_0 through the sign trick), so a column's
-/// block dot is maddubs + madd, with an offset (Q4_0: 8, Q5_0: 16) taken out through the
-/// activations' exact integer sum and a min (Q4_1, Q5_1) added through their scaled sum.
-CQ_INLINE void dot_legacy(int type, const uint8_t *w, const cq_block_q8 *const *x, int blocks, const int nc, float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    float mins[4] = {0, 0, 0, 0};
-    const size_t stride = block_bytes(type);
-    for (int b = 0; b < blocks; b++) {
-        const uint8_t *block = w + stride * b;
-        const float dw = load_fp16(block);
-        __m256i codes;
-        int offset = 0;
-        float mw = 0;
-        switch (type) {
-        case CQ_Q8_0: codes = _mm256_loadu_si256((const __m256i *)(block + 2)); break;
-        case CQ_Q4_0: codes = unpack_nibbles(block + 2), offset = 8; break;
-        case CQ_Q4_1: codes = unpack_nibbles(block + 4), mw = load_fp16(block + 2); break;
-        case CQ_Q5_0: codes = _mm256_or_si256(unpack_nibbles(block + 6), fifth_bits(load_u32(block + 2))), offset = 16; break;
-        default: codes = _mm256_or_si256(unpack_nibbles(block + 8), fifth_bits(load_u32(block + 4))), mw = load_fp16(block + 2); break;
-        }
-        const __m256i magnitude = type == CQ_Q8_0 ? _mm256_sign_epi8(codes, codes) : codes;
-        for (int c = 0; c < nc; c++) {
-            const cq_block_q8 *xb = &x[c][b];
-            __m256i q8 = _mm256_loadu_si256((const __m256i *)xb->q);
-            if (type == CQ_Q8_0) q8 = _mm256_sign_epi8(q8, codes);
-            __m256i p = dot_u8_i8(magnitude, q8);
-            if (offset) p = _mm256_sub_epi32(p, _mm256_zextsi128_si256(_mm_cvtsi32_si128(offset * xb->sum)));
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), _mm256_cvtepi32_ps(p), acc[c]);
-            if (type == CQ_Q4_1 || type == CQ_Q5_1) mins[c] += mw * xb->s;
-        }
-    }
-    for (int c = 0; c < nc; c++) out[c] = hsum_ps(acc[c]) + mins[c];
-}
-
-/// The 8 six-bit scales and mins of a Q4_K/Q5_K block, unpacked four bytes at a time.
-CQ_INLINE void k4_scales(const uint8_t *packed, uint8_t scales[8], uint8_t mins[8]) {
-    uint32_t a[3], s[2], m[2];
-    memcpy(a, packed, 12);
-    s[0] = a[0] & 0x3F3F3F3F;
-    m[0] = a[1] & 0x3F3F3F3F;
-    s[1] = (a[2] & 0x0F0F0F0F) | (((a[0] >> 6) & 0x03030303) << 4);
-    m[1] = ((a[2] >> 4) & 0x0F0F0F0F) | (((a[1] >> 6) & 0x03030303) << 4);
-    memcpy(scales, s, 8);
-    memcpy(mins, m, 8);
-}
-
-/// Σ_j mins[j] · (bsums[2j] + bsums[2j+1]): the min term of a Q4_K/Q5_K block against one column.
-CQ_INLINE int k4_min_dot(const uint8_t mins[8], const int16_t *bsums) {
-    const __m128i pairs = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)bsums), _mm_loadu_si128((const __m128i *)(bsums + 8)));
-    __m128i v = _mm_madd_epi16(pairs, _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)mins)));
-    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0x4E));
-    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
-    return _mm_cvtsi128_si32(v);
-}
-
-/// Q4_K and Q5_K: per group of 64, the low nibbles are sub-block 2g and the high ones 2g + 1; each
-/// sub-block's integer dot is weighted by its 6-bit scale in int32 (madd with the scale as int16).
-CQ_INLINE void dot_k4(int five, const uint8_t *w, const cq_block_q8k *const *x, int blocks, const int nc, float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    float mins[4] = {0, 0, 0, 0};
-    const __m256i nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
-    const size_t stride = five ? 176 : 144;
-    for (int b = 0; b < blocks; b++) {
-        const uint8_t *block = w + stride * b;
-        const uint8_t *qs = block + (five ? 48 : 16);
-        uint8_t scales[8], mn[8];
-        k4_scales(block + 4, scales, mn);
-        const float d = load_fp16(block), dmin = load_fp16(block + 2);
-        const __m256i high = five ? _mm256_loadu_si256((const __m256i *)(block + 16)) : _mm256_setzero_si256();
-        __m256i sum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-        for (int g = 0; g < 4; g++) {
-            const __m256i bytes = _mm256_loadu_si256((const __m256i *)(qs + 32 * g));
-            __m256i low = _mm256_and_si256(bytes, nibble), up = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble);
-            if (five) {
-                low = _mm256_or_si256(low, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * g), one), 4));
-                up = _mm256_or_si256(up, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * g + 1), one), 4));
-            }
-            const __m256i s0 = _mm256_set1_epi16(scales[2 * g]), s1 = _mm256_set1_epi16(scales[2 * g + 1]);
-            for (int c = 0; c < nc; c++) {
-                const int8_t *q8 = x[c][b].q + 64 * g;
-                const __m256i p0 = _mm256_maddubs_epi16(low, _mm256_loadu_si256((const __m256i *)q8));
-                const __m256i p1 = _mm256_maddubs_epi16(up, _mm256_loadu_si256((const __m256i *)(q8 + 32)));
-                sum[c] = _mm256_add_epi32(sum[c], _mm256_add_epi32(_mm256_madd_epi16(p0, s0), _mm256_madd_epi16(p1, s1)));
-            }
-        }
-        for (int c = 0; c < nc; c++) {
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(d * x[c][b].d), _mm256_cvtepi32_ps(sum[c]), acc[c]);
-            mins[c] += dmin * x[c][b].d * (float)k4_min_dot(mn, x[c][b].bsums);
-        }
-    }
-    for (int c = 0; c < nc; c++) out[c] = hsum_ps(acc[c]) - mins[c];
-}
-
-/// Q6_K: codes 0..63 times the activations (maddubs), each 16-element run weighted by its int8 scale;
-/// the −32 offset is taken out once per block through the activations' 16-element sums.
-CQ_INLINE void dot_q6k(const uint8_t *w, const cq_block_q8k *const *x, int blocks, const int nc, float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    float offsets[4] = {0, 0, 0, 0};
-    const __m256i nibble = _mm256_set1_epi8(0x0F), two_bits = _mm256_set1_epi8(3);
-    for (int b = 0; b < blocks; b++) {
-        const uint8_t *block = w + 210 * b;
-        const int8_t *sc = (const int8_t *)(block + 192);
-        const float d = load_fp16(block + 208);
-        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
-        __m256i sum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-        for (int part = 0; part < 2; part++) {
-            const uint8_t *ql = block + 64 * part, *qh = block + 128 + 32 * part;
-            const int8_t *s = sc + 8 * part;
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            const __m256i h = _mm256_loadu_si256((const __m256i *)qh);
-            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l0, nibble), _mm256_slli_epi16(_mm256_and_si256(h, two_bits), 4));
-            const __m256i q2 = _mm256_or_si256(
-                _mm256_and_si256(l1, nibble), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two_bits), 4));
-            const __m256i q3 = _mm256_or_si256(
-                _mm256_and_si256(_mm256_srli_epi16(l0, 4), nibble),
-                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two_bits), 4));
-            const __m256i q4 = _mm256_or_si256(
-                _mm256_and_si256(_mm256_srli_epi16(l1, 4), nibble),
-                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two_bits), 4));
-            // int16 lanes 0-7 hold elements 0-15 of a 32-run, lanes 8-15 elements 16-31: two scales each.
-            const __m256i s1 = _mm256_set_m128i(_mm_set1_epi16(s[1]), _mm_set1_epi16(s[0]));
-            const __m256i s2 = _mm256_set_m128i(_mm_set1_epi16(s[3]), _mm_set1_epi16(s[2]));
-            const __m256i s3 = _mm256_set_m128i(_mm_set1_epi16(s[5]), _mm_set1_epi16(s[4]));
-            const __m256i s4 = _mm256_set_m128i(_mm_set1_epi16(s[7]), _mm_set1_epi16(s[6]));
-            for (int c = 0; c < nc; c++) {
-                const int8_t *q8 = x[c][b].q + 128 * part;
-                const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)q8)), s1);
-                const __m256i p2 = _mm256_madd_epi16(_mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(q8 + 32))), s2);
-                const __m256i p3 = _mm256_madd_epi16(_mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(q8 + 64))), s3);
-                const __m256i p4 = _mm256_madd_epi16(_mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(q8 + 96))), s4);
-                sum[c] = _mm256_add_epi32(sum[c], _mm256_add_epi32(_mm256_add_epi32(p1, p2), _mm256_add_epi32(p3, p4)));
-            }
-        }
-        for (int c = 0; c < nc; c++) {
-            // Σ_g scale_g · bsum_g: the weight of the −32 offset.
-            const __m256i weighted = _mm256_madd_epi16(scales16, _mm256_loadu_si256((const __m256i *)x[c][b].bsums));
-            const __m128i half = _mm_add_epi32(_mm256_castsi256_si128(weighted), _mm256_extracti128_si256(weighted, 1));
-            __m128i v = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0x4E));
-            v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
-            const float dc = d * x[c][b].d;
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(dc), _mm256_cvtepi32_ps(sum[c]), acc[c]);
-            offsets[c] += dc * 32.0f * (float)_mm_cvtsi128_si32(v);
-        }
-    }
-    for (int c = 0; c < nc; c++) out[c] = hsum_ps(acc[c]) - offsets[c];
-}
-
-/// One weight row against NC activation rows (NC a literal at every call site).
-CQ_INLINE void dot_columns(int type, const uint8_t *row, const void *const *x, int n, const int nc, float *out) {
-    switch (type) {
-    case CQ_Q4_K: dot_k4(0, row, (const cq_block_q8k *const *)x, n / 256, nc, out); break;
-    case CQ_Q5_K: dot_k4(1, row, (const cq_block_q8k *const *)x, n / 256, nc, out); break;
-    case CQ_Q6_K: dot_q6k(row, (const cq_block_q8k *const *)x, n / 256, nc, out); break;
-    case CQ_Q8_0: dot_legacy(CQ_Q8_0, row, (const cq_block_q8 *const *)x, n / 32, nc, out); break;
-    case CQ_Q4_0: dot_legacy(CQ_Q4_0, row, (const cq_block_q8 *const *)x, n / 32, nc, out); break;
-    case CQ_Q4_1: dot_legacy(CQ_Q4_1, row, (const cq_block_q8 *const *)x, n / 32, nc, out); break;
-    case CQ_Q5_0: dot_legacy(CQ_Q5_0, row, (const cq_block_q8 *const *)x, n / 32, nc, out); break;
-    case CQ_Q5_1: dot_legacy(CQ_Q5_1, row, (const cq_block_q8 *const *)x, n / 32, nc, out); break;
-    default: for (int c = 0; c < nc; c++) out[c] = 0;
-    }
-}
-
-static void dot_columns_1(int type, const uint8_t *row, const void *const *x, int n, float *out) { dot_columns(type, row, x, n, 1, out); }
-static void dot_columns_2(int type, const uint8_t *row, const void *const *x, int n, float *out) { dot_columns(type, row, x, n, 2, out); }
-static void dot_columns_3(int type, const uint8_t *row, const void *const *x, int n, float *out) { dot_columns(type, row, x, n, 3, out); }
-static void dot_columns_4(int type, const uint8_t *row, const void *const *x, int n, float *out) { dot_columns(type, row, x, n, 4, out); }
-
 // MARK: - Dequantization (AVX2)
 
 /// dst[0..16) = codes[0..16)·scale0 + bias0 and dst[16..32) = codes[16..32)·scale1 + bias1, codes
@@ -530,10 +266,32 @@ static void dequantize_avx2(int type, const uint8_t *w, int n, float *out) {
 
 void cq_dequantize_row(int type, const void *w, int n, float *out) { dequantize_avx2(type, (const uint8_t *)w, n, out); }
 
+// MARK: - Dispatch
+
+/// The row function for this processor: AVX-512 VNNI where present (and not switched off), else AVX2.
+typedef void (*dot_rows_fn)(int type, const uint8_t *row, const void *const *x, int n, int nc, float *out);
+static int vnni_allowed = 1;
+
+static int has_vnni(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
+                 __builtin_cpu_supports("avx512bw");
+    }
+    return cached;
+}
+
+static dot_rows_fn dot_rows(void) { return vnni_allowed && has_vnni() ? cq_dot_rows_vnni : cq_dot_rows_avx2; }
+
+const char *cq_kernel_variant(void) { return vnni_allowed && has_vnni() ? "avx512vnni" : "avx2"; }
+
+void cq_allow_vnni(int allowed) { vnni_allowed = allowed != 0; }
+
 float cq_vec_dot(int type, const void *w, const void *xq, int n) {
     float out;
     const void *x[1] = {xq};
-    dot_columns_1(type, (const uint8_t *)w, x, n, &out);
+    dot_rows()(type, (const uint8_t *)w, x, n, 1, &out);
     return out;
 }
 
@@ -541,6 +299,7 @@ void cq_matmul(
     int type, const void *w, size_t row_bytes, int r0, int r1, int n, const void *xq, size_t xq_stride, int ncols,
     float *y, size_t ldy) {
     const uint8_t *rows = (const uint8_t *)w, *acts = (const uint8_t *)xq;
+    const dot_rows_fn kernel = dot_rows();
     for (int r = r0; r < r1; r++) {
         const uint8_t *row = rows + (size_t)r * row_bytes;
         for (int c0 = 0; c0 < ncols; c0 += 4) {
@@ -548,12 +307,7 @@ void cq_matmul(
             const void *x[4];
             float out[4];
             for (int c = 0; c < nc; c++) x[c] = acts + (size_t)(c0 + c) * xq_stride;
-            switch (nc) {
-            case 1: dot_columns_1(type, row, x, n, out); break;
-            case 2: dot_columns_2(type, row, x, n, out); break;
-            case 3: dot_columns_3(type, row, x, n, out); break;
-            default: dot_columns_4(type, row, x, n, out); break;
-            }
+            kernel(type, row, x, n, nc, out);
             for (int c = 0; c < nc; c++) y[(size_t)(c0 + c) * ldy + r] = out[c];
         }
     }

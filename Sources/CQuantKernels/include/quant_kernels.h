@@ -69,6 +69,13 @@ void cq_matmul(
     int type, const void *w, size_t row_bytes, int r0, int r1, int n, const void *xq, size_t xq_stride, int ncols,
     float *y, size_t ldy);
 
+/// The instruction set the dot products use: "avx512vnni" where the processor has it, else "avx2".
+const char *cq_kernel_variant(void);
+
+/// Allows (1, the default) or forbids (0) the AVX-512 VNNI variant: for tests that compare the two.
+/// Not thread-safe: call before products run.
+void cq_allow_vnni(int allowed);
+
 /// Decodes `n` weights (whole blocks) of `type` to fp32: the tiles that prefill multiplies with SGEMM.
 /// Equal to the project's Swift decoders (`Dequantize`) up to fp32 rounding of d·scale products.
 void cq_dequantize_row(int type, const void *w, int n, float *out);

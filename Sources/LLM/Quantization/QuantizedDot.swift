@@ -60,6 +60,12 @@ public enum QuantizedDot {
         cq_dequantize_row(Int32(type.rawValue), source, Int32(count), out)
     }
 
+    /// The instruction set of the dot products: "avx512vnni" on processors that have it, else "avx2".
+    public static var kernelVariant: String { String(cString: cq_kernel_variant()) }
+
+    /// Allows or forbids the AVX-512 VNNI variant (tests compare both on the same bytes).
+    static func allowVNNI(_ allowed: Bool) { cq_allow_vnni(allowed ? 1 : 0) }
+
     /// The plain-C reference of one row's dot product (what the SIMD kernels are tested against).
     static func referenceDot(
         _ type: GGMLType, row: UnsafeRawPointer, activations: UnsafeRawPointer, count: Int

@@ -61,8 +61,21 @@ struct QuantizedDotTests {
         return out
     }
 
-    @Test("each SIMD kernel equals its plain-C reference", arguments: types)
+    @Test("each SIMD kernel, AVX2 and (where the processor has it) AVX-512 VNNI, equals its plain-C reference", arguments: types)
     func simdMatchesReference(type: GGMLType) {
+        // The variant switch is process-wide: this test is the only one that flips it, and restores it.
+        // Both variants split each block into the same int32 lanes of four byte products and scale
+        // them in the same order, so their results are identical, not merely close.
+        defer { QuantizedDot.allowVNNI(true) }
+        QuantizedDot.allowVNNI(false)
+        let avx2 = simdMatchesReference(type: type, variant: QuantizedDot.kernelVariant)
+        QuantizedDot.allowVNNI(true)
+        let best = simdMatchesReference(type: type, variant: QuantizedDot.kernelVariant)
+        #expect(avx2 == best, "\(type): \(QuantizedDot.kernelVariant) differs from avx2")
+    }
+
+    @discardableResult
+    func simdMatchesReference(type: GGMLType, variant: String) -> [Float] {
         let columns = 1024, rows = 6
         let weights = Self.randomRows(type, rows: rows, columns: columns, seed: 7)
         let x = Self.randomActivations(columns, seed: 11)
@@ -73,6 +86,7 @@ struct QuantizedDotTests {
             QuantizedDot.quantizeActivations(type, x, rows: 1, count: columns, into: q.baseAddress!)
         }
         let xs = quantized.withUnsafeBytes { Self.decodedActivations(type, $0.baseAddress!, count: columns) }
+        var results: [Float] = []
         weights.withUnsafeBytes { w in
             quantized.withUnsafeBytes { q in
                 for r in 0..<rows {
@@ -83,10 +97,12 @@ struct QuantizedDotTests {
                     // scaled block sums, so the bound is relative to the sum of the terms' magnitudes.
                     let dense = try! Dequantize.toFloat(type, UnsafeRawBufferPointer(start: row, count: rowBytes), count: columns)
                     let magnitude = zip(dense, xs).reduce(Float(0)) { $0 + abs($1.0 * $1.1) }
-                    #expect(abs(simd - reference) <= 1e-5 * max(1, magnitude), "\(type) row \(r)")
+                    #expect(abs(simd - reference) <= 1e-5 * max(1, magnitude), "\(type) row \(r), \(variant)")
+                    results.append(simd)
                 }
             }
         }
+        return results
     }
 
     @Test("the reference equals the decoded weights dotted with the decoded activations", arguments: types)
