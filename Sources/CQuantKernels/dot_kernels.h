@@ -36,39 +36,40 @@ CQ_INLINE __m256 legacy_block_dot(int type, __m256i codes, int offset, float dw,
 }
 
 /// Legacy 32-element types: a column's block dot is one unsigned × signed byte product (maddubs +
-/// madd, or vpdpbusd), with the offset and min handled as above. A single column runs two blocks per
-/// iteration on two accumulators, so consecutive blocks overlap.
+/// madd, or vpdpbusd), with the offset and min handled as above. Every column sums its even and its
+/// odd blocks on two accumulators (consecutive blocks overlap in the pipeline) and adds them at the
+/// end — the same order whatever NC is, so a row's result never depends on what shares its call.
 CQ_INLINE void dot_legacy(int type, const uint8_t *w, const cq_block_q8 *const *x, int blocks, const int nc, float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m256 even[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m256 odd[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float mins[4] = {0, 0, 0, 0};
     const size_t stride = block_bytes(type);
     const int has_min = type == CQ_Q4_1 || type == CQ_Q5_1;
     int b = 0;
-    if (nc == 1) {
-        for (; b + 1 < blocks; b += 2) {
-            const uint8_t *b0 = w + stride * b, *b1 = b0 + stride;
-            int o0 = 0, o1 = 0;
-            float m0 = 0, m1 = 0;
-            const __m256i c0 = legacy_codes(type, b0, &o0, &m0), c1 = legacy_codes(type, b1, &o1, &m1);
-            acc[0] = legacy_block_dot(type, c0, o0, load_fp16(b0), &x[0][b], acc[0]);
-            acc[1] = legacy_block_dot(type, c1, o1, load_fp16(b1), &x[0][b + 1], acc[1]);
-            if (has_min) mins[0] += m0 * x[0][b].s + m1 * x[0][b + 1].s;
+    for (; b + 1 < blocks; b += 2) {
+        const uint8_t *b0 = w + stride * b, *b1 = b0 + stride;
+        int o0 = 0, o1 = 0;
+        float m0 = 0, m1 = 0;
+        const __m256i c0 = legacy_codes(type, b0, &o0, &m0), c1 = legacy_codes(type, b1, &o1, &m1);
+        const float d0 = load_fp16(b0), d1 = load_fp16(b1);
+        for (int c = 0; c < nc; c++) {
+            even[c] = legacy_block_dot(type, c0, o0, d0, &x[c][b], even[c]);
+            odd[c] = legacy_block_dot(type, c1, o1, d1, &x[c][b + 1], odd[c]);
+            if (has_min) mins[c] += m0 * x[c][b].s + m1 * x[c][b + 1].s;
         }
-        acc[0] = _mm256_add_ps(acc[0], acc[1]);
-        acc[1] = _mm256_setzero_ps();
     }
-    for (; b < blocks; b++) {
+    if (b < blocks) {
         const uint8_t *block = w + stride * b;
         int offset = 0;
         float min = 0;
         const __m256i codes = legacy_codes(type, block, &offset, &min);
         const float dw = load_fp16(block);
         for (int c = 0; c < nc; c++) {
-            acc[c] = legacy_block_dot(type, codes, offset, dw, &x[c][b], acc[c]);
+            even[c] = legacy_block_dot(type, codes, offset, dw, &x[c][b], even[c]);
             if (has_min) mins[c] += min * x[c][b].s;
         }
     }
-    for (int c = 0; c < nc; c++) out[c] = hsum_ps(acc[c]) + mins[c];
+    for (int c = 0; c < nc; c++) out[c] = hsum_ps(_mm256_add_ps(even[c], odd[c])) + mins[c];
 }
 
 /// Q4_K and Q5_K: per group of 64, the low nibbles are sub-block 2g and the high ones 2g + 1; each

@@ -4,11 +4,17 @@ import Foundation
 /// free — continuous batching, as llama-server and vLLM schedule — so a batch is never held up by its
 /// longest answer.
 ///
-/// Each ``step()`` is one forward call: the prompts admitted since the last step (ragged prefill rows)
-/// and the last token of every running sequence. Every weight matrix is read once per step for all of
-/// them; decode is memory-bound, so sixteen sequences cost little more than one. Each sequence samples
-/// with its own ``Sampler`` and seed, so what a sequence generates does not depend on its batch-mates
-/// beyond fp32 rounding (SGEMM blocking changes with the number of rows).
+/// Each ``step()`` runs the last token of every running sequence through one forward call — every
+/// weight matrix read once for all of them; decode is memory-bound, so sixteen sequences cost little
+/// more than one — and each prompt admitted since the last step through a call of its own.
+///
+/// Batch-invariant: what a sequence generates does not depend on its batch-mates — bit for bit with
+/// quantized weights (``WeightPrecision/native``); fp32 weights go through SGEMM, whose rounding may
+/// change with the number of rows. Each
+/// sequence samples with its own ``Sampler`` and seed; a prompt's products take the same path alone as
+/// in company (its own call); decode rows go through the integer kernels in calls of at most
+/// ``WeightMatrix/integerBatchLimit`` rows, and those kernels' per-row results are independent of the
+/// other rows; attention is per row.
 ///
 /// Not thread-safe: one owner calls ``admit(id:prompt:parameters:seed:onText:)``, ``step()`` and
 /// ``cancel(id:)`` in turn (``LanguageModel/generateBatch(prompts:parameters:onText:)`` and the local
@@ -86,23 +92,26 @@ public final class ContinuousBatch {
     /// free again). Returns at once when nothing runs.
     public func step() -> [Finished] {
         let running = sequences.indices.filter { sequences[$0].finish == nil }
-        if !running.isEmpty {
+        let allDecoding = running.filter { !sequences[$0].generated.isEmpty }
+        // Decode rows in calls of at most integerBatchLimit, so that they always take the integer kernels.
+        for first in stride(from: 0, to: allDecoding.count, by: WeightMatrix.integerBatchLimit) {
+            let decoding = Array(allDecoding[first..<min(first + WeightMatrix.integerBatchLimit, allDecoding.count)])
             let start = Date()
             let logits = engine.model.forward(
-                running.map { LlamaModel.Input(slot: sequences[$0].slot, tokens: sequences[$0].pending) }, cache: cache)
+                decoding.map { LlamaModel.Input(slot: sequences[$0].slot, tokens: sequences[$0].pending) }, cache: cache)
             let seconds = Date().timeIntervalSince(start)
-            for (row, i) in running.enumerated() {
-                if sequences[i].generated.isEmpty {
-                    sequences[i].timings.prefillTokens = sequences[i].pending.count
-                    sequences[i].timings.prefillSeconds = seconds
-                } else {
-                    sequences[i].timings.decodeTokens += 1
-                    sequences[i].timings.decodeSeconds += seconds
-                }
-                let token = sequences[i].sampler.next(
-                    logits: logits[row], prompt: sequences[i].prompt, output: sequences[i].generated)
-                accept(token, at: i)
+            for (row, i) in decoding.enumerated() {
+                sequences[i].timings.decodeTokens += 1
+                sequences[i].timings.decodeSeconds += seconds
+                sample(logits[row], at: i)
             }
+        }
+        for i in running where sequences[i].generated.isEmpty {
+            let start = Date()
+            let logits = engine.model.forward([.init(slot: sequences[i].slot, tokens: sequences[i].pending)], cache: cache)
+            sequences[i].timings.prefillTokens = sequences[i].pending.count
+            sequences[i].timings.prefillSeconds = Date().timeIntervalSince(start)
+            sample(logits[0], at: i)
         }
         var finished: [Finished] = []
         sequences.removeAll { sequence in
@@ -120,6 +129,11 @@ public final class ContinuousBatch {
             return true
         }
         return finished
+    }
+
+    private func sample(_ logits: [Float], at i: Int) {
+        let token = sequences[i].sampler.next(logits: logits, prompt: sequences[i].prompt, output: sequences[i].generated)
+        accept(token, at: i)
     }
 
     private func accept(_ token: Int, at i: Int) {

@@ -149,9 +149,12 @@ struct QuantizedDotTests {
         }
     }
 
-    @Test("a threaded product over several activation rows equals the kernel row by row")
-    func matrixProduct() {
-        let type = GGMLType.q4_K, columns = 512, rows = 40, batch = 3
+    @Test(
+        "a threaded product over several activation rows equals the kernel row by row, bit for bit",
+        arguments: [GGMLType.q5_0, .q8_0, .q4_1, .q4_K, .q6_K])
+    func matrixProduct(type: GGMLType) {
+        // Six rows: one group of four columns and one of two, each compared with the one-column kernel.
+        let columns = 512, rows = 40, batch = 6
         let weights = Self.randomRows(type, rows: rows, columns: columns, seed: 13)
         let x = Self.randomActivations(columns * batch, seed: 17)
         let matrix = weights.withUnsafeBytes { w in
