@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Execution", targets: ["Execution"]),
         .library(name: "Eval", targets: ["Eval"]),
         .library(name: "Synth", targets: ["Synth"]),
         .library(name: "Backends", targets: ["Backends"]),
@@ -71,6 +72,9 @@ let package = Package(
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 3: what synthesis and evaluation share — running a candidate against a problem's
+        // tests, telling code from a question in a response.
+        .target(name: "Execution", dependencies: ["ClarifyCore", "Sandbox"]),
         // Layer 3: model backends (ChatModel, OpenAI-compatible client, response cache).
         .target(
             name: "Backends",
@@ -95,11 +99,14 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
-        // Layer 4: synthesis of clarification data; executors, response handling and metrics.
-        .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
+        // Layer 4, peers (neither imports the other): synthesis of clarification data; evaluation
+        // (benchmarks, the HumanEvalComm protocol, metrics, run store, reports).
+        .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Execution"]),
         .target(
             name: "Eval",
-            dependencies: ["ClarifyCore", "Sandbox", "Backends", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ClarifyCore", "Sandbox", "Execution", "Backends", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
         .target(
@@ -116,6 +123,7 @@ let package = Package(
                 "ClarifyCore",
                 "Synth",
                 "Sandbox",
+                "Execution",
                 "Eval",
                 "Backends",
                 "LLM",
@@ -156,10 +164,14 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(
-            name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore", "Backends", "Synth"],
+            name: "ExecutionTests", dependencies: ["Execution", "Sandbox", "ClarifyCore"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EvalTests",
+            dependencies: ["Eval", "Execution", "Sandbox", "ClarifyCore", "Backends", "Synth"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
-        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval", "Execution"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
