@@ -132,22 +132,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmark drivers (timings only; not part of the CLI or the test suite).
-        .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
+        // Benchmark drivers under Benchmarks/ (timings only; not part of the CLI or the test suite).
+        // The bench/*.sh scripts build them by product name.
         .executableTarget(
-            name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+            name: "engine-bench",
+            dependencies: ["Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/EngineBench", swiftSettings: numericSwiftSettings),
         .executableTarget(
-            name: "decode-bench", dependencies: ["LLM", "Tensor"], path: "Benchmarks/DecodeBench",
-            swiftSettings: numericSwiftSettings),
+            name: "llm-bench",
+            dependencies: ["LLM", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        .executableTarget(
+            name: "decode-bench",
+            dependencies: ["LLM", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/DecodeBench", swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "clarifycoder-http-bench",
             dependencies: [
-                "Backends", "BackendsTesting",
+                "Backends", "BackendsTesting", "ClarifyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Sources/HTTPBench"
+            path: "Benchmarks/HTTPBench"
         ),
         // Tests
         .testTarget(
