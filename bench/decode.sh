@@ -9,7 +9,8 @@
 #   "ours_prefill_tokens_per_s":…,"baseline_prefill_tokens_per_s":…,"ours_peak_rss_mb":…}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
+source bench/venv.sh
+require_venv decode "torch==2.13.0+cpu transformers gguf accelerate" "import torch, transformers, gguf, accelerate"
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-1}
 BATCH=${BATCH:-8}
