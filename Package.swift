@@ -105,7 +105,8 @@ let package = Package(
         .target(
             name: "Eval",
             dependencies: [
-                "ClarifyCore", "Sandbox", "Execution", "Backends", .product(name: "GRDB", package: "GRDB.swift"),
+                "ClarifyCore", "LLM", "Sandbox", "Execution", "Backends",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
@@ -176,7 +177,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EvalTests",
-            dependencies: ["Eval", "Execution", "Sandbox", "ClarifyCore", "Backends", "Synth"]),
+            dependencies: ["Eval", "Execution", "Sandbox", "ClarifyCore", "Backends", "LLM", "Synth"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
         .testTarget(
             name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval", "Execution"]),

@@ -53,6 +53,9 @@ struct TrainCommandTests {
         try TrainCommand.parse(arguments).run()
         let adapter = try LoRAAdapter(folder: folder + "/run/adapter")
         #expect(adapter.config.rank == 2)
+        // The loss curve is drawn by the reports from the trainer's metrics, not by the trainer.
+        let svg = try String(contentsOfFile: folder + "/run/loss.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("LoRA r=2"))
         let resumed = try TrainCommand.parse(["--out", folder + "/run", "--resume"])
         #expect(try resumed.parameters() == TrainCommand.parse(arguments).parameters())
         try resumed.run()
