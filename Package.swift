@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // ClarifyCoder — clarification-aware fine-tuning and evaluation of code LLMs, in Swift.
-// The targets follow the layering of DESIGN.md: lower layers never import higher ones.
+// The targets follow the layering of docs/design.md: lower layers never import higher ones
+// (Tests/ArchitectureTests checks every import).
 import PackageDescription
 
 /// Flags for numeric code. `-march=x86-64-v3` gives Swift SIMD code AVX2/FMA/F16C (without it
@@ -159,6 +160,8 @@ let package = Package(
             path: "Benchmarks/HTTPBench"
         ),
         // Tests
+        // Reads Sources/ and Benchmarks/ and checks every import against the layering (docs/design.md).
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(
             name: "ClarifyCoreTests",
             dependencies: ["ClarifyCore", "ZIPFoundation"],
