@@ -26,6 +26,8 @@ struct TrainCommandTests {
         #expect(p.learningRate == 2e-4 && p.steps == 30 && p.batchSize == 2 && p.gradientAccumulation == 3)
         #expect(p.maxLength == 512 && p.warmupSteps == 5 && p.schedule == .linear && p.seed == 9)
         #expect(p.overflow == .truncatePrompt && p.lastAssistantOnly)
+        let defaults = try TrainCommand.parse(["--model", Self.tinyModel, "--data", "d.jsonl", "--out", "run"])
+        #expect(try defaults.parameters().lora == LoRASettings.defaults, "the flags' defaults are the library's")
     }
 
     @Test("contradictory or missing options are refused before anything loads")
