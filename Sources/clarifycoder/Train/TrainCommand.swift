@@ -174,7 +174,8 @@ struct TrainCommand: ParsableCommand {
         }
         bar.finish()
         // The trainer writes metrics only; the run folder's chart is drawn from them by the reports.
-        try TrainingLog.writeLossCurve(runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
+        try TrainingLog.writeLossCurve(
+            runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
         var lines = ["trained \(result.steps)/\(result.totalSteps) steps in \(String(format: "%.0f", result.wallSeconds)) s"
             + " (\(String(format: "%.0f", result.tokensPerSecond)) tokens/s)"]
         if let loss = result.finalLoss { lines.append("final loss \(String(format: "%.4f", loss))") }
