@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // ClarifyCoder — clarification-aware fine-tuning and evaluation of code LLMs, in Swift.
-// The targets follow the layering of DESIGN.md: lower layers never import higher ones.
+// The targets follow the layering of docs/design.md: lower layers never import higher ones
+// (Tests/ArchitectureTests checks every import).
 import PackageDescription
 
 /// Flags for numeric code. `-march=x86-64-v3` gives Swift SIMD code AVX2/FMA/F16C (without it
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Execution", targets: ["Execution"]),
         .library(name: "Eval", targets: ["Eval"]),
         .library(name: "Synth", targets: ["Synth"]),
         .library(name: "Backends", targets: ["Backends"]),
@@ -82,6 +84,9 @@ let package = Package(
         // Layer 3: running untrusted Python. The C shim is the fork-to-exec window only.
         .target(name: "CSandboxSpawn"),
         .target(name: "Sandbox", dependencies: ["ClarifyCore", "CSandboxSpawn"]),
+        // Layer 3: what synthesis and evaluation share — running a candidate against a problem's
+        // tests, telling code from a question in a response.
+        .target(name: "Execution", dependencies: ["ClarifyCore", "Sandbox"]),
         // Layer 3: model backends (ChatModel, OpenAI-compatible client, response cache).
         .target(
             name: "Backends",
@@ -106,11 +111,15 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
-        // Layer 4: synthesis of clarification data; executors, response handling and metrics.
-        .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Eval"]),
+        // Layer 4, peers (neither imports the other): synthesis of clarification data; evaluation
+        // (benchmarks, the HumanEvalComm protocol, metrics, run store, reports).
+        .target(name: "Synth", dependencies: ["ClarifyCore", "Backends", "Sandbox", "Execution"]),
         .target(
             name: "Eval",
-            dependencies: ["ClarifyCore", "Sandbox", "Backends", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ClarifyCore", "LLM", "Sandbox", "Execution", "Backends",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Layer 5: the end-to-end experiment (config, stages, resume); the only place combining Synth and Eval.
         .target(
@@ -127,6 +136,7 @@ let package = Package(
                 "ClarifyCore",
                 "Synth",
                 "Sandbox",
+                "Execution",
                 "Eval",
                 "Backends",
                 "LLM",
@@ -135,24 +145,34 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmark drivers (timings only; not part of the CLI or the test suite).
-        .executableTarget(name: "engine-bench", dependencies: ["Tensor"], swiftSettings: numericSwiftSettings),
+        // Benchmark drivers under Benchmarks/ (timings only; not part of the CLI or the test suite).
+        // The bench/*.sh scripts build them by product name.
         .executableTarget(
-            name: "llm-bench", dependencies: ["LLM"], path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+            name: "engine-bench",
+            dependencies: ["Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/EngineBench", swiftSettings: numericSwiftSettings),
         .executableTarget(
-            name: "decode-bench", dependencies: ["LLM", "Tensor"], path: "Benchmarks/DecodeBench",
-            swiftSettings: numericSwiftSettings),
+            name: "llm-bench",
+            dependencies: ["LLM", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/LLMBench", swiftSettings: numericSwiftSettings),
+        .executableTarget(
+            name: "decode-bench",
+            dependencies: ["LLM", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/DecodeBench", swiftSettings: numericSwiftSettings),
         .executableTarget(
             name: "clarifycoder-http-bench",
             dependencies: [
-                "Backends", "BackendsTesting",
+                "Backends", "BackendsTesting", "ClarifyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Sources/HTTPBench"
+            path: "Benchmarks/HTTPBench"
         ),
         // Tests
+        // Reads Sources/ and Benchmarks/ and checks every import against the layering (docs/design.md).
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(
             name: "ClarifyCoreTests",
             dependencies: ["ClarifyCore", "ZIPFoundation"],
@@ -167,10 +187,14 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(
-            name: "EvalTests", dependencies: ["Eval", "Sandbox", "ClarifyCore", "Backends", "Synth"],
+            name: "ExecutionTests", dependencies: ["Execution", "Sandbox", "ClarifyCore"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EvalTests",
+            dependencies: ["Eval", "Execution", "Sandbox", "ClarifyCore", "Backends", "LLM", "Synth"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
-        .testTarget(name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval", "Execution"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),

@@ -10,7 +10,8 @@
 #   "baseline_batched_tokens_per_s":…,"ours_peak_rss_mb":…,"baseline_peak_rss_mb":…}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
+source bench/venv.sh
+require_venv decode-adapter "numpy safetensors" "import numpy, safetensors"
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-1}
 BATCH=${BATCH:-8}

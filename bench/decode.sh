@@ -17,6 +17,10 @@ cd "$(dirname "$0")/.."
 source bench/lib/llamacpp.sh
 MODEL=${MODEL:-qwen2.5-coder-0.5b}
 THREADS=${THREADS:-2}
+if [ "${PYTORCH:-0}" = 1 ]; then
+    source bench/venv.sh
+    require_venv decode "torch==2.13.0+cpu transformers gguf accelerate" "import torch, transformers, gguf, accelerate"
+fi
 ROUNDS=${ROUNDS:-3}
 BATCH=${BATCH:-16}
 PROMPT=128
@@ -42,8 +46,6 @@ for round in $(seq "$ROUNDS"); do
 done
 
 if [ "${PYTORCH:-0}" = 1 ]; then
-    VENV=${VENV:-.venv}
-    [ -x "$VENV/bin/python" ] || { echo "PYTORCH=1 needs VENV (see BENCHMARKS.md)" >&2; exit 1; }
     OMP_NUM_THREADS=$THREADS "$VENV/bin/python" bench/decode_baseline.py "$(dirname "$GGUF")" \
         "$(basename "$GGUF")" "$THREADS" "$PROMPT" "$NEW" 1 2>/dev/null > "$OUT/pytorch.json"
 fi

@@ -7,8 +7,8 @@
 #   bench/engine-train.sh                 # defaults: STEPS=20 WARMUP=3 ROUNDS=3 THREADS=$(nproc)
 #   STEPS=10 ROUNDS=2 bench/engine-train.sh
 #
-# PyTorch comes from a venv (python3 -m venv .venv && .venv/bin/pip install "torch==2.13.0+cpu");
-# PYTHON=/path/to/python overrides. Without torch the script says so and still reports ours.
+# PyTorch comes from the venv named by VENV (default .venv; see bench/venv.sh): python3 -m venv .venv
+# && .venv/bin/pip install "torch==2.13.0+cpu". Without torch the script says so and still reports ours.
 # Human-readable lines go to stderr; stdout's last line is the JSON summary (medians over rounds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,17 +16,17 @@ STEPS=${STEPS:-20}
 WARMUP=${WARMUP:-3}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-$(nproc)}
-PYTHON=${PYTHON:-.venv/bin/python}
+source bench/venv.sh
+
+HAVE_TORCH=1
+if ! venv_has "import torch"; then
+    HAVE_TORCH=0
+    venv_advice engine-train "torch==2.13.0+cpu"
+    echo "engine-train: reporting ours only" >&2
+fi
 
 swift build -c release --product engine-bench >&2
 BIN="$(swift build -c release --show-bin-path)/engine-bench"
-
-HAVE_TORCH=1
-if ! "$PYTHON" -c "import torch" >/dev/null 2>&1; then
-    HAVE_TORCH=0
-    echo "engine-train: no torch at $PYTHON (python3 -m venv .venv && .venv/bin/pip install torch==2.13.0+cpu);" \
-        "reporting ours only" >&2
-fi
 
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
@@ -36,7 +36,7 @@ for round in $(seq 1 "$ROUNDS"); do
     "$BIN" train --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" | tail -n 1 >> "$OUT/ours.jsonl"
     echo "round $round ours:     $(tail -n 1 "$OUT/ours.jsonl")" >&2
     if [ "$HAVE_TORCH" = 1 ]; then
-        "$PYTHON" bench/engine_train.py --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" | tail -n 1 >> "$OUT/torch.jsonl"
+        "$VENV/bin/python" bench/engine_train.py --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" | tail -n 1 >> "$OUT/torch.jsonl"
         echo "round $round pytorch:  $(tail -n 1 "$OUT/torch.jsonl")" >&2
     fi
 done

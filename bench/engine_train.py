@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch CPU baseline for bench/engine-train.sh: the same small GPT as Sources/engine-bench/GPT.swift
+"""PyTorch CPU baseline for bench/engine-train.sh: the same small GPT as Benchmarks/EngineBench/GPT.swift
 (nanoGPT-style: learned positions, pre-LayerNorm, separate q/k/v projections with biases, causal
 SDPA, 4x GELU-tanh MLP, lm_head tied to the token embedding), the same batches, AdamW with the
 same settings and gradient clipping at 1.0. Prints one JSON line with the same fields as

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP backend benchmark (DESIGN.md "HTTP backends"): the OpenAI-compatible client against an
+# HTTP backend benchmark (BENCHMARKS.md, "HTTP backends"): the OpenAI-compatible client against an
 # in-process fake server on 127.0.0.1 with 200 ms latency — 1,000 requests at 64 in flight,
 # ratio = achieved / ideal rate (ideal = 64 / 0.2 s = 320 req/s), median of 3 runs (--repeats); then the
 # same load with injected 429s, 500s, hangs past the deadline, truncated JSON, garbage and

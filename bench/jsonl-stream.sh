@@ -11,7 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB="${SIZE_MB:-1024}"
 RUNS="${RUNS:-3}"
-PYTHON="${PYTHON:-python3}"
+# The baseline needs only the standard library: the system python3, or "$VENV/bin/python" when VENV
+# names a venv (the convention of bench/venv.sh).
+PYTHON=python3
+if [ -n "${VENV:-}" ]; then
+    [ -x "$VENV/bin/python" ] || { echo "jsonl-stream: no Python at $VENV/bin/python (python3 -m venv $VENV)" >&2; exit 2; }
+    PYTHON="$VENV/bin/python"
+fi
 work="$(mktemp -d /tmp/clarifycoder-jsonl-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 

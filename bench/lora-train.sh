@@ -13,7 +13,9 @@
 #   "ours_peak_rss_mb":…,"baseline_peak_rss_mb":…}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
+source bench/venv.sh
+require_venv lora-train "torch==2.13.0+cpu transformers gguf accelerate peft" \
+    "import torch, transformers, gguf, accelerate, peft"
 STEPS=${STEPS:-3}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-$(nproc)}

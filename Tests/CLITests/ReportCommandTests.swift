@@ -1,5 +1,6 @@
 import ClarifyCore
 import Eval
+import Execution
 import Foundation
 import Testing
 

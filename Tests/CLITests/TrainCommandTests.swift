@@ -26,6 +26,8 @@ struct TrainCommandTests {
         #expect(p.learningRate == 2e-4 && p.steps == 30 && p.batchSize == 2 && p.gradientAccumulation == 3)
         #expect(p.maxLength == 512 && p.warmupSteps == 5 && p.schedule == .linear && p.seed == 9)
         #expect(p.overflow == .truncatePrompt && p.lastAssistantOnly)
+        let defaults = try TrainCommand.parse(["--model", Self.tinyModel, "--data", "d.jsonl", "--out", "run"])
+        #expect(try defaults.parameters().lora == LoRASettings.defaults, "the flags' defaults are the library's")
     }
 
     @Test("contradictory or missing options are refused before anything loads")
@@ -53,6 +55,9 @@ struct TrainCommandTests {
         try TrainCommand.parse(arguments).run()
         let adapter = try LoRAAdapter(folder: folder + "/run/adapter")
         #expect(adapter.config.rank == 2)
+        // The loss curve is drawn by the reports from the trainer's metrics, not by the trainer.
+        let svg = try String(contentsOfFile: folder + "/run/loss.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("LoRA r=2"))
         let resumed = try TrainCommand.parse(["--out", folder + "/run", "--resume"])
         #expect(try resumed.parameters() == TrainCommand.parse(arguments).parameters())
         try resumed.run()

@@ -1,4 +1,5 @@
 import ClarifyCore
+import Execution
 import Testing
 
 @testable import Eval

@@ -1,4 +1,5 @@
 import ClarifyCore
+import Execution
 import Foundation
 import Testing
 

@@ -1,10 +1,21 @@
 import Foundation
+import LLM
 import Testing
 
 @testable import Pipeline
 
 @Suite("Pipeline config")
 struct ConfigTests {
+    @Test("the pipeline's LoRA keys default to the library's LoRA settings, written as a person would")
+    func loraDefaults() {
+        let train = PipelineConfig.standard.train
+        let settings = LoRASettings(
+            rank: train.loraRank, alpha: Float(train.loraAlpha), dropout: Float(train.loraDropout),
+            targets: train.loraTargets.compactMap(LoRATarget.init(rawValue:)))
+        #expect(settings == LoRASettings.defaults)
+        #expect(train.loraDropout == 0.05 && PipelineConfig.standard.yaml.contains("lora_dropout: 0.05 "))
+    }
+
     @Test("a YAML file sets nested keys on top of the preset")
     func fileOverridesPreset() throws {
         let yaml = """

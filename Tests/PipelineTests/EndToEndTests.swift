@@ -45,7 +45,7 @@ struct EndToEndTests {
         let layout = RunLayout(root: directory)
         let manager = FileManager.default
         for path in [layout.config, layout.ledger, layout.mixture + "/train.jsonl", layout.adapter + "/adapter_config.json",
-                     layout.training + "/metrics.jsonl", layout.root + "/evaluate-base/run.sqlite",
+                     layout.training + "/metrics.jsonl", layout.training + "/loss.svg", layout.root + "/evaluate-base/run.sqlite",
                      layout.root + "/evaluate-tuned/run.sqlite", layout.report + "/report.html", layout.report + "/report.md",
                      layout.report + "/summary.json"] {
             #expect(manager.fileExists(atPath: path), "missing \(path)")

@@ -75,6 +75,7 @@ struct PipelineRunTests {
         // The mixture of a default run made before `mix.docstrings` existed (runs/d160, 2026-11-27).
         var d160 = PipelineConfig.standard
         d160.mix = PipelineConfig.Mix(ratio: "50:50", confirmation: true, target: "dialogue", docstrings: true, validationFraction: 0.1, stages: 1)
+        d160.train.loraAlpha = 32  // the pipeline's default then; since, the library's 16
         let standard = StageRunner(runDirectory: options.runDirectory, stages: Pipeline.stages(d160, options: options)).fingerprints()
         #expect(standard["mix"] == "e85156a9bec82ecc1859fa9d302271771f478fc4f00f0836f2380f6e93ea7714")
         var bare = d160

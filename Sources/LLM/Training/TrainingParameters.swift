@@ -9,30 +9,8 @@ import Tensor
 /// alpha=16, dropout 0.05 on q/k/v/o; loss on the answer only) and PEFT/TRL otherwise (AdamW
 /// with weight decay 0.01 as `torch.optim.AdamW`, gradient clipping at 1.0 as `transformers`).
 public struct TrainingParameters: Codable, Sendable, Equatable {
-    /// The LoRA settings (ignored with ``fullFineTune``).
-    public struct LoRA: Codable, Sendable, Equatable {
-        public var rank: Int
-        public var alpha: Float
-        public var dropout: Float
-        public var targets: [LoRATarget]
-        public var useRSLoRA: Bool
-
-        public init(
-            rank: Int = 16, alpha: Float = 16, dropout: Float = 0.05, targets: [LoRATarget] = [.q, .k, .v, .o],
-            useRSLoRA: Bool = false
-        ) {
-            self.rank = rank
-            self.alpha = alpha
-            self.dropout = dropout
-            self.targets = targets
-            self.useRSLoRA = useRSLoRA
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case rank, alpha, dropout, targets
-            case useRSLoRA = "use_rslora"
-        }
-    }
+    /// The LoRA settings (ignored with ``fullFineTune``): the shared ``LoRASettings`` value.
+    public typealias LoRA = LoRASettings
 
     /// The learning-rate decay after warm-up (``LearningRateSchedule``).
     public enum Schedule: String, Codable, Sendable, CaseIterable {
@@ -277,9 +255,7 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
 
     /// The adapter configuration these parameters produce.
     public var loraConfig: LoRAConfig {
-        LoRAConfig(
-            rank: lora.rank, alpha: lora.alpha, dropout: lora.dropout, targets: lora.targets,
-            useRSLoRA: lora.useRSLoRA, baseModel: baseModelID)
+        LoRAConfig(lora, baseModel: baseModelID)
     }
 }
 

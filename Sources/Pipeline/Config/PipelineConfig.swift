@@ -1,3 +1,4 @@
+import LLM
 import Synth
 
 /// Every setting of the end-to-end experiment, in one value: what `pipeline.yaml` holds, what
@@ -64,10 +65,17 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public struct Train: Sendable, Hashable, Codable {
         /// `smollm2` (the embedded model) or a path to a .gguf file or a Hugging Face folder.
         public var model = "smollm2"
-        public var loraRank = 16
-        public var loraAlpha = 32
-        public var loraDropout = 0.05
-        public var loraTargets = ["q", "k", "v", "o"]
+        // The LoRA settings under the pipeline's keys (`train.lora_*`), with the library's defaults
+        // (``LoRASettings``: r 16, alpha 16, dropout 0.05, q/k/v/o); the train stage turns them back
+        // into that value. Flat fields keep the stage fingerprints of earlier runs as they were.
+        public var loraRank = LoRASettings.defaults.rank
+        public var loraAlpha = Int(LoRASettings.defaults.alpha)
+        public var loraDropout = Train.decimal(LoRASettings.defaults.dropout)
+        public var loraTargets = LoRASettings.defaults.targets.map(\.rawValue)
+
+        /// The Double a config file writes for a Float setting: its shortest decimal (0.05, not
+        /// 0.05000000074505806).
+        static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
         public var learningRate = 5e-4
         /// Optimizer steps; when nil, `epochs` passes over the training set. 160 grouped steps
         /// (≈ 400 examples) are the fewest after which SmolLM2-135M writes its questions under

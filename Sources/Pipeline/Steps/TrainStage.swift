@@ -1,4 +1,5 @@
 import ClarifyCore
+import Eval
 import Foundation
 import LLM
 import Tensor
@@ -69,7 +70,7 @@ enum TrainStage {
             // training.json starts over (its folder holds nothing to keep).
             let resume = context.resume && FileManager.default.fileExists(atPath: context.directory + "/training.json")
             if !resume { try? FileManager.default.removeItem(atPath: context.directory) }
-            _ = try SFTTrainer.run(parameters, output: context.directory, resume: resume) { progress in
+            let result = try SFTTrainer.run(parameters, output: context.directory, resume: resume) { progress in
                 var detail = "step \(progress.step)/\(progress.totalSteps) loss \(String(format: "%.3f", progress.loss))"
                 if let validation = progress.validationLoss { detail += " val \(String(format: "%.3f", validation))" }
                 detail += " \(Int(progress.tokensPerSecond)) tok/s"
@@ -77,6 +78,8 @@ enum TrainStage {
                 return Task.isCancelled ? .stop : .more
             }
             try Task.checkCancellation()
+            try TrainingLog.writeLossCurve(
+                runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
         }
     }
 }

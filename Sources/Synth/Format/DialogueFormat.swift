@@ -55,7 +55,7 @@ public struct DialogueFormat: Sendable, Hashable, Codable {
 
     /// The confirmation before the code of a clear example: one fixed sentence, so the first
     /// tokens of every answer carry the ask-or-code decision in a single form the model can learn
-    /// (DESIGN.md: telling unclear from clear is the whole problem), rather than a paraphrase.
+    /// (docs/design.md: telling unclear from clear is the whole problem), rather than a paraphrase.
     public static let confirmation = "The requirements are clear."
 
     /// The counterpart that opens a clarify example's questions when ``confirmClear`` is on. With

@@ -1,6 +1,6 @@
 import Backends
 import ClarifyCore
-import Eval
+import Execution
 import Sandbox
 
 /// Verified ambiguity, in the spirit of ClarifyGPT (Mu et al., 2023): a rewrite is kept only

@@ -6,7 +6,7 @@ import ClarifyCore
 /// problem into the requested kind and say exactly what changed; (2) ask the clarifying
 /// questions a careful programmer would ask, seeing *only* the rewrite; (3) answer them as the
 /// user who knows the original. The final code is the problem's reference solution, never
-/// generated. Kinds are defined as in the paper and HumanEvalComm (DESIGN.md): ambiguous = a
+/// generated. Kinds are defined as in the paper and HumanEvalComm (docs/design.md): ambiguous = a
 /// precise term made vague so several readings fit; incomplete = a condition, the examples or
 /// the return specification removed; inconsistent = the text and the examples made to disagree.
 ///

@@ -6,7 +6,7 @@ import Foundation
 /// by id between train and validation, and a staged schedule the trainer reads.
 ///
 /// Both kinds of example come from the same problems (each clarify record carries its
-/// original prompt and code), which gives the contrastive pairs DESIGN.md asks for: the same
+/// original prompt and code), which gives the contrastive pairs docs/design.md asks for: the same
 /// problem once clear → code and once rewritten → questions, so only the ambiguity differs.
 public enum Mixture {
     public struct Parameters: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClarifyCore
 import Eval
+import Execution
 import Foundation
 import Sandbox
 

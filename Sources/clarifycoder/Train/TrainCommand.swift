@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClarifyCore
+import Eval
 import Foundation
 import LLM
 import Tensor
@@ -30,20 +31,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validation chat JSONL.")
     var val: String?
 
-    @Option(name: .customLong("lora-r"), help: "LoRA rank.")
-    var loraRank: Int = 16
-
-    @Option(help: "LoRA alpha (scale = alpha / r).")
-    var loraAlpha: Float = 16
-
-    @Option(help: "Dropout on the LoRA input.")
-    var loraDropout: Float = 0.05
-
-    @Option(help: "Adapted projections: any of q,k,v,o,gate,up,down.")
-    var loraTargets: String = "q,k,v,o"
-
-    @Flag(help: "rsLoRA: scale by alpha / √r.")
-    var rslora = false
+    @OptionGroup var lora: LoRAOptions
 
     @Flag(help: "Train every weight instead of an adapter (small models only).")
     var full = false
@@ -127,11 +115,6 @@ struct TrainCommand: ParsableCommand {
         if decisionWeight <= 0 && (decisionSkipPrefix || decisionBalance) {
             throw ValidationError("--decision-skip-prefix and --decision-balance shape the --decision-weight term; give a weight above 0")
         }
-        do {
-            _ = try LoRATarget.parseList(loraTargets)
-        } catch {
-            throw ValidationError("--lora-targets: \(error)")
-        }
     }
 
     /// `path` made absolute, so training.json stays valid from any working directory.
@@ -165,9 +148,7 @@ struct TrainCommand: ParsableCommand {
         return TrainingParameters(
             model: try modelPath(), baseModelID: baseModelID ?? (model == "smollm2" ? Asset.model.huggingFaceID : nil),
             fullFineTune: full,
-            lora: .init(
-                rank: loraRank, alpha: loraAlpha, dropout: loraDropout, targets: try LoRATarget.parseList(loraTargets),
-                useRSLoRA: rslora),
+            lora: try lora.settings(),
             data: Self.absolute(data!), validation: val.map(Self.absolute), learningRate: lr, schedule: schedule, warmupSteps: warmup, steps: steps,
             epochs: epochs ?? 1, batchSize: batchSize, gradientAccumulation: gradAccum, maxLength: maxLength,
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
@@ -192,6 +173,9 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure(error)
         }
         bar.finish()
+        // The trainer writes metrics only; the run folder's chart is drawn from them by the reports.
+        try TrainingLog.writeLossCurve(
+            runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
         var lines = ["trained \(result.steps)/\(result.totalSteps) steps in \(String(format: "%.0f", result.wallSeconds)) s"
             + " (\(String(format: "%.0f", result.tokensPerSecond)) tokens/s)"]
         if let loss = result.finalLoss { lines.append("final loss \(String(format: "%.4f", loss))") }

@@ -4,7 +4,7 @@ import Testing
 @testable import ClarifyCore
 
 /// Bad input must give a clear error naming the file (and line, where there is one) — never a
-/// crash, never silent loss (DESIGN.md, reliability targets).
+/// crash, never silent loss (docs/design.md, "Errors locate the fault").
 @Suite("Malformed JSONL input")
 struct MalformedInputTests {
     private let goodLine = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n"

@@ -1,5 +1,6 @@
 import ClarifyCore
 import Foundation
+import LLM
 import Testing
 
 @testable import Eval
@@ -35,6 +36,27 @@ struct ReportDocumentTests {
         let html = HTMLReportRenderer.render(report)
         #expect(html.contains("<polyline"))
         #expect(ReportFixtures.parseXML(html).error == nil)
+    }
+
+    @Test("the run folder's loss.svg is drawn from the trainer's typed metrics")
+    func lossCurveFile() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metrics = [
+            TrainingMetric(step: 1, loss: 2.5, learningRate: 1e-4, tokens: 100, supervisedTokens: 40, gradientNorm: 3),
+            TrainingMetric(step: 2, loss: 1.5, learningRate: 1e-4, tokens: 100, supervisedTokens: 40, decisionLoss: 0.5),
+            TrainingMetric(step: 2, validationLoss: 1.75),
+        ]
+        let encoder = JSONEncoder()
+        let lines = try metrics.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+        try lines.write(to: folder.appendingPathComponent("metrics.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try TrainingLog.read(path: folder.appendingPathComponent("metrics.jsonl").path).metrics == metrics)
+        let path = try TrainingLog.writeLossCurve(runDirectory: folder.path, title: "tiny.gguf — LoRA r=4")
+        let svg = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(path.hasSuffix("/loss.svg"))
+        #expect(ReportFixtures.parseXML(svg).error == nil)
+        #expect(svg.contains("xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("<polyline"))
+        #expect(svg.contains("tiny.gguf — LoRA r=4") && svg.contains("train loss") && svg.contains("validation loss"))
     }
 
     @Test("a loss line without its step is an error naming the file, line and field")

@@ -266,7 +266,7 @@ struct TrainerResumeTests {
         }
     }
 
-    @Test("the run folder holds training.json, both adapters, checkpoints, metrics, loss.svg and summary.json")
+    @Test("the run folder holds training.json, both adapters, checkpoints, typed metrics and summary.json; no chart")
     func runFolder() throws {
         let model = try TrainerTests.model.get()
         let folder = TrainerTests.scratch("folder")
@@ -294,8 +294,14 @@ struct TrainerResumeTests {
         #expect(adapter.config.baseModel == "test/qwen2-tiny" && adapter.config.rank == 4)
         _ = try LoRAAdapter(folder: run + "/adapter-last")
         #expect(TrainingCheckpoint.steps(in: run + "/checkpoints") == [2, 3])
-        let svg = try String(contentsOfFile: run + "/loss.svg", encoding: .utf8)
-        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("validation loss"))
+        // One metric per step and one for the validation at step 3 (the last); the trainer draws
+        // nothing (the reports draw loss.svg from these lines).
+        let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(TrainingMetric.self, from: Data($0.utf8)) }
+        #expect(metrics.filter { !$0.isValidation }.map(\.step) == [1, 2, 3])
+        #expect(metrics.filter { !$0.isValidation }.allSatisfy { ($0.loss ?? .nan).isFinite && $0.tokens ?? 0 > 0 })
+        #expect(metrics.filter(\.isValidation).map(\.step) == [3])
+        #expect(!FileManager.default.fileExists(atPath: run + "/loss.svg"))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/summary.json")))
             as! [String: Any]
         #expect(summary["steps"] as? Int == 3 && summary["examples"] as? Int == 6)

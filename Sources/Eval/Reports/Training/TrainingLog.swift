@@ -1,29 +1,37 @@
 import ClarifyCore
+import Foundation
+import LLM
 
 /// The loss curves of a training run, read from the trainer's `RUN_DIR/metrics.jsonl`.
 ///
-/// The trainer appends one JSON object per line: training lines such as
-/// `{"step":10,"loss":1.23,"lr":1e-4,"tokens_per_s":…}` and validation lines holding `"val_loss"`.
-/// Other keys and other kinds of line (events, a header) are ignored; a line with a loss but no
-/// step, or a loss that is not a number, is an error naming the file, line and field.
+/// The trainer writes one ``TrainingMetric`` per line (training steps with `loss`, validations with
+/// `val_loss`) and draws nothing; every chart of a run — the report's training curve and the run
+/// folder's `loss.svg` — is drawn here from those records. Lines of other kinds (no step and no
+/// loss: an event, a header) are ignored; a line with a loss but no step, or a loss that is not a
+/// number, is an error naming the file, line and field.
 public struct TrainingLog: Sendable, Hashable {
-    /// Training loss by step, in file order.
-    public var loss: [ChartPoint]
-    /// Validation loss by step, in file order.
-    public var validationLoss: [ChartPoint]
+    /// Every training and validation record, in file order.
+    public var metrics: [TrainingMetric]
 
-    public init(loss: [ChartPoint] = [], validationLoss: [ChartPoint] = []) {
-        self.loss = loss
-        self.validationLoss = validationLoss
+    public init(metrics: [TrainingMetric] = []) {
+        self.metrics = metrics
+    }
+
+    /// Training loss by step, in file order.
+    public var loss: [ChartPoint] {
+        metrics.compactMap { metric in metric.loss.map { ChartPoint(x: Double(metric.step), y: $0) } }
+    }
+
+    /// Validation loss by step, in file order.
+    public var validationLoss: [ChartPoint] {
+        metrics.compactMap { metric in metric.validationLoss.map { ChartPoint(x: Double(metric.step), y: $0) } }
     }
 
     public static func read(path: String) throws(JSONLError) -> TrainingLog {
         let reader = try JSONLReader(path: path)
         var log = TrainingLog()
         while let line = try reader.next(Line.self) {
-            guard let step = line.step else { continue }
-            if let loss = line.loss { log.loss.append(ChartPoint(x: step, y: loss)) }
-            if let validation = line.validationLoss { log.validationLoss.append(ChartPoint(x: step, y: validation)) }
+            if let metric = line.metric { log.metrics.append(metric) }
         }
         return log
     }
@@ -36,26 +44,39 @@ public struct TrainingLog: Sendable, Hashable {
         return TrainingCurve(title: title, series: series, logScale: logScale)
     }
 
-    private struct Line: Decodable {
-        var step: Double?
-        var loss: Double?
-        var validationLoss: Double?
+    /// Reads `runDirectory/metrics.jsonl` and writes the loss curve beside it as `loss.svg` (whole,
+    /// then renamed), the chart the `train` command and the pipeline's train stage leave in a run
+    /// folder. Returns the SVG's path.
+    @discardableResult
+    public static func writeLossCurve(runDirectory: String, title: String) throws -> String {
+        let curve = try read(path: runDirectory + "/metrics.jsonl").curve(title: title)
+        let path = runDirectory + "/loss.svg"
+        let chart = LineChart(id: "loss", title: curve.title, series: curve.series, logScale: curve.logScale)
+        try chart.svg().write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case step, loss
-            case validationLoss = "val_loss"
-        }
+    /// The loss curve's title for a run: the model's file name and what was trained
+    /// ("SmolLM2-135M-Instruct.Q4_1.gguf — LoRA r=16", or "… — full").
+    public static func lossCurveTitle(_ parameters: TrainingParameters) -> String {
+        let what = parameters.fullFineTune ? "full" : "LoRA r=\(parameters.lora.rank)"
+        return "\((parameters.model as NSString).lastPathComponent) — \(what)"
+    }
+
+    /// One line: a metric, or nothing for a line of another kind.
+    private struct Line: Decodable {
+        var metric: TrainingMetric?
 
         init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            loss = try container.decodeIfPresent(Double.self, forKey: .loss)
-            validationLoss = try container.decodeIfPresent(Double.self, forKey: .validationLoss)
-            step = try container.decodeIfPresent(Double.self, forKey: .step)
-            if step == nil && (loss != nil || validationLoss != nil) {
+            let container = try decoder.container(keyedBy: TrainingMetric.CodingKeys.self)
+            let hasLoss = container.contains(.loss) || container.contains(.validationLoss)
+            guard container.contains(.step) || hasLoss else { return }
+            if !container.contains(.step) {
                 throw DecodingError.keyNotFound(
-                    CodingKeys.step,
+                    TrainingMetric.CodingKeys.step,
                     DecodingError.Context(codingPath: [], debugDescription: "a loss line needs its step"))
             }
+            metric = try TrainingMetric(from: decoder)
         }
     }
 }

@@ -8,8 +8,11 @@ import Foundation
 ///   adapter-last/           final adapter
 ///   model/                  full fine-tuning instead: model.safetensors (HF names) + config.json
 ///   checkpoints/step-N/     resumable state, written to a temporary folder and renamed
-///   metrics.jsonl           one line per step and per validation
-///   loss.svg, summary.json
+///   metrics.jsonl           one ``TrainingMetric`` per step and per validation
+///   summary.json
+///
+/// The trainer draws nothing: `loss.svg`, which the CLI and the pipeline add beside these files,
+/// is drawn from `metrics.jsonl` by `Eval`'s reports.
 struct RunFolder {
     let path: String
 
@@ -19,7 +22,6 @@ struct RunFolder {
     var model: String { path + "/model" }
     var checkpoints: String { path + "/checkpoints" }
     var metrics: String { path + "/metrics.jsonl" }
-    var lossCurve: String { path + "/loss.svg" }
     var summary: String { path + "/summary.json" }
 
     static let encoder: JSONEncoder = {
@@ -51,26 +53,29 @@ struct RunFolder {
     }
 }
 
-/// Appends one JSON object per line to `metrics.jsonl`.
+/// Appends one ``TrainingMetric`` per line to `metrics.jsonl`.
 struct MetricsLog {
     let path: String
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// Keeps the lines of steps ≤ `step` (a resumed run rewrites what came after its checkpoint).
     func truncate(after step: Int) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         var kept: [String] = []
         for line in text.split(separator: "\n") {
-            guard let data = line.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let lineStep = object["step"] as? Int
-            else { continue }
-            if lineStep <= step { kept.append(String(line)) }
+            guard let metric = try? JSONDecoder().decode(TrainingMetric.self, from: Data(line.utf8)) else { continue }
+            if metric.step <= step { kept.append(String(line)) }
         }
         try (kept.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    func append(_ record: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+    func append(_ metric: TrainingMetric) throws {
+        let data = try Self.encoder.encode(metric)
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw TrainingError("\(path): cannot open for writing")
@@ -78,20 +83,5 @@ struct MetricsLog {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: data + Data("\n".utf8))
-    }
-
-    /// (step, loss) of every training line and (step, val_loss) of every validation line.
-    func curves() -> (train: [(Int, Double)], validation: [(Int, Double)]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ([], []) }
-        var train: [(Int, Double)] = [], validation: [(Int, Double)] = []
-        for line in text.split(separator: "\n") {
-            guard let data = line.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let step = object["step"] as? Int
-            else { continue }
-            if let loss = object["loss"] as? Double { train.append((step, loss)) }
-            if let loss = object["val_loss"] as? Double { validation.append((step, loss)) }
-        }
-        return (train, validation)
     }
 }

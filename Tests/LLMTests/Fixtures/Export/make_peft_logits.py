@@ -1,7 +1,7 @@
 """Golden references for LoRA adapters: PyTorch + transformers + peft (Tests/LLMTests/Export).
 
 Run from the repository root with a venv holding torch (CPU), transformers and peft:
-    /work/wt-tensor/.venv/bin/python Tests/LLMTests/Fixtures/Export/make_peft_logits.py
+    .venv/bin/python Tests/LLMTests/Fixtures/Export/make_peft_logits.py
 
 Writes, next to this script:
 - peft-base/: a random Llama (2 layers, d=32, 4 heads / 2 KV heads, tied embeddings, no rope

@@ -1,7 +1,7 @@
 """Golden Q8_0 and F16 encodings from gguf-py (Tests/LLMTests/Export/QuantizeTests.swift).
 
 Run from the repository root with a venv holding numpy and gguf:
-    /work/wt-tensor/.venv/bin/python Tests/LLMTests/Fixtures/Export/make_quant_fixture.py
+    .venv/bin/python Tests/LLMTests/Fixtures/Export/make_quant_fixture.py
 
 Writes quant_q8_0.json next to this script: 8 blocks of 32 values (random normals at several
 scales, an all-zero block, a block whose values land on .5 ties after scaling, a block with one

@@ -1,7 +1,7 @@
 """Golden reference for one LoRA training step (Tests/LLMTests/Training/LoRAStepTests.swift).
 
 Run from the repository root with a venv holding torch (CPU), transformers and peft:
-    /work/wt-tensor/.venv/bin/python Tests/LLMTests/Fixtures/Training/make_lora_step.py
+    .venv/bin/python Tests/LLMTests/Fixtures/Training/make_lora_step.py
 
 Writes, next to this script:
 - lora-step/: a random Llama (2 layers, hidden 32, 4 query heads over 2 kv heads, tied

@@ -3,7 +3,7 @@ import Foundation
 import Sandbox
 import Testing
 
-@testable import Eval
+@testable import Execution
 
 /// Realistic small-model responses with their expected reading, written by hand to cover what
 /// models actually send: fenced and unfenced code, bodies, code plus a question, questions,

@@ -6,12 +6,12 @@ takes the frozen base SmolLM2's hidden states (layers 10, 20, 30) at the decisio
 "The requirements are" — and fits an L2-regularised logistic regression (clear vs rewritten) on the
 training prompts; prints held-out accuracy overall and per category, and how well the probe's score
 separates rewritten from clear prompts whatever the threshold (ROC AUC, and the share caught at ≤ 10%
-over-asking; see scripts/probe_decision.py). With `--benchmark FILE` (a HumanEvalComm-format file)
+over-asking; see bench/experiments/probe_decision.py). With `--benchmark FILE` (a HumanEvalComm-format file)
 it scores that file's modified prompts and the pipeline's HumanEval originals too: what a decision
 trained to convergence on these features could reach on the benchmark. High held-out accuracy with a
 tuned model that still cannot tell the prompts apart means the trainer, not the model's capacity,
 is what falls short. Reference tools only (torch, transformers, gguf).
-  python scripts/linear_probe_decision.py RUN/mix/train.jsonl RUN/mix/validation.jsonl [--benchmark RUN/benchmark/humanevalcomm.jsonl]
+  .venv/bin/python bench/experiments/linear_probe_decision.py RUN/mix/train.jsonl RUN/mix/validation.jsonl [--benchmark RUN/benchmark/humanevalcomm.jsonl]
 """
 import argparse, json, os, subprocess
 from collections import defaultdict

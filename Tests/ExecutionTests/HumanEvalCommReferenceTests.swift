@@ -3,7 +3,7 @@ import Foundation
 import Sandbox
 import Testing
 
-@testable import Eval
+@testable import Execution
 
 /// The reference solutions of real HumanEvalComm records (the foundation's loader fixture, which
 /// includes HumanEval/32 and its 100 `$input$` template tests) pass every test — every test run,

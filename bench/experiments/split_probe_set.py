@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a synthesis run's prompts as two chat JSONL files split by problem, for
-scripts/linear_probe_decision.py (a diagnostic, not CI, and never training data).
+bench/experiments/linear_probe_decision.py (a diagnostic, not CI, and never training data).
 
 Each problem gives its original prompt (category "original") and each rewrite (its category), under
 the pipeline's instruction; problems whose position in the file is `fold` modulo `folds` go to the
@@ -10,7 +10,7 @@ humaneval)" …`) it asks whether the frozen model's features separate clear fro
 With `--decision` each prompt gets its answer, "The requirements are clear." (originals) or "… unclear."
 (rewrites), so that `clarifycoder train` can fit the decision on them (a diagnostic: how far training
 goes within HumanEval's distribution, against the frozen features' linear read-out).
-  python scripts/split_probe_set.py SYNTH_DIR/examples.jsonl TRAIN.jsonl VALIDATION.jsonl [--folds 5 --fold 0] [--decision]
+  python bench/experiments/split_probe_set.py SYNTH_DIR/examples.jsonl TRAIN.jsonl VALIDATION.jsonl [--folds 5 --fold 0] [--decision]
 """
 import argparse, json
 

@@ -101,7 +101,9 @@ public struct ResponseAnalyzer: Sendable {
         "could you", "can you", "would you", "i need to know", "i need more information", "need clarification",
     ]
 
-    static func asks(_ prose: String) -> Bool {
+    /// Whether prose asks something: a question mark or one of ``requestPhrases`` (the strict
+    /// detector's test, also the heuristic evaluator's "no questions" grade).
+    public static func asks(_ prose: String) -> Bool {
         let lowered = prose.lowercased()
         return lowered.contains("?") || requestPhrases.contains { lowered.contains($0) }
     }

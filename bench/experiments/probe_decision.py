@@ -18,9 +18,9 @@ prints how well the value separates them, whatever the threshold: the ROC AUC, a
 modified prompts above the highest threshold that keeps at most 10% of the originals above it (the
 over-asking target) — what a decision-prior shift could reach at best.
 
-Reference tools only (transformers, peft, gguf; e.g. the venv of scripts/verify_exports.py):
-  python scripts/probe_decision.py ADAPTER --benchmark RUN/benchmark/humanevalcomm.jsonl
-  python scripts/probe_decision.py ADAPTER --mixture RUN/mix/validation.jsonl
+Reference tools only (torch, transformers, peft, gguf: the reference venv, see BENCHMARKS.md):
+  .venv/bin/python bench/experiments/probe_decision.py ADAPTER --benchmark RUN/benchmark/humanevalcomm.jsonl
+  .venv/bin/python bench/experiments/probe_decision.py ADAPTER --mixture RUN/mix/validation.jsonl
 """
 import argparse, gzip, json, os, subprocess, sys
 from collections import defaultdict

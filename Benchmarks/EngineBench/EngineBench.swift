@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Tensor
 
@@ -7,14 +8,6 @@ import Tensor
 ///   engine-bench sgemm [--size N] [--threads N]
 ///       OpenBLAS sgemm GFLOP/s (the peak for MFU) and `Tensor.matmul` at the same size; one JSON line.
 /// Timings only; never part of the test suite.
-
-func option(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count,
-        let parsed = Int(arguments[index + 1])
-    else { return value }
-    return parsed
-}
 
 func peakResidentMegabytes() -> Double {
     var usage = rusage()
@@ -48,11 +41,8 @@ func median(_ values: [Double]) -> Double {
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
-func train() {
-    let steps = option("steps", default: 20)
-    let warmup = option("warmup", default: 3)
-    let batchSize = option("batch", default: 8)
-    Parallel.threadCount = option("threads", default: Parallel.coreCount)
+func train(steps: Int, warmup: Int, batchSize: Int, threads: Int) {
+    Parallel.threadCount = threads
     let config = GPTConfig()
     let model = GPT(config: config, seed: 1337)
     let parameters = model.parameters
@@ -90,9 +80,8 @@ func train() {
     printJSON(result)
 }
 
-func sgemm() {
-    let n = option("size", default: 1024)
-    Parallel.threadCount = option("threads", default: Parallel.coreCount)
+func sgemm(size n: Int, threads: Int) {
+    Parallel.threadCount = threads
     var generator = SeededGenerator(seed: 1)
     let a = Tensor.randomUniform([n, n], generator: &generator)
     let b = Tensor.randomUniform([n, n], generator: &generator)
@@ -127,11 +116,38 @@ func printJSON(_ object: [String: Any]) {
     print(String(decoding: data, as: UTF8.self))
 }
 
-switch CommandLine.arguments.dropFirst().first {
-case "train": train()
-case "sgemm": sgemm()
-default:
-    FileHandle.standardError.write(
-        Data("usage: engine-bench train|sgemm [--steps N] [--warmup N] [--threads N] [--batch B] [--size N]\n".utf8))
-    exit(2)
+@main
+struct EngineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine-bench",
+        abstract: "Tensor-engine timings behind bench/engine-train.sh; each prints one JSON line.",
+        subcommands: [Train.self, Sgemm.self])
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the small GPT of GPT.swift with AdamW and report tokens/s.")
+        @Option(help: "Timed steps.") var steps = 20
+        @Option(help: "Untimed steps first.") var warmup = 3
+        @Option(help: "Sequences per step.") var batch = 8
+        @Option(help: "Worker threads.") var threads = Parallel.coreCount
+
+        func validate() throws { try requirePositive(["--steps": steps, "--batch": batch, "--threads": threads]) }
+        func run() { train(steps: steps, warmup: warmup, batchSize: batch, threads: threads) }
+    }
+
+    struct Sgemm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "OpenBLAS sgemm GFLOP/s (the peak for MFU) and Tensor.matmul at the same size.")
+        @Option(help: "Rows and columns of the square matrices.") var size = 1024
+        @Option(help: "Worker threads.") var threads = Parallel.coreCount
+
+        func validate() throws { try requirePositive(["--size": size, "--threads": threads]) }
+        func run() { sgemm(size: size, threads: threads) }
+    }
+}
+
+func requirePositive(_ values: KeyValuePairs<String, Int>) throws {
+    for (name, value) in values where value <= 0 {
+        throw ValidationError("\(name) must be a positive whole number, not \(value)")
+    }
 }

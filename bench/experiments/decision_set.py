@@ -6,8 +6,8 @@ requirements are clear." or "The requirements are unclear."; this keeps each exa
 turn and that sentence only, with the metadata (category, problem_id), so `clarifycoder train
 --decision-weight 1 --decision-skip-prefix --group-by problem_id` fits the decision and nothing else —
 the `runs/dq` experiments of BENCHMARKS.md ("The decision trained alone").
-  python scripts/decision_set.py RUN/mix/train.jsonl OUT/train.jsonl
-  python scripts/decision_set.py RUN/mix/validation.jsonl OUT/validation.jsonl
+  python bench/experiments/decision_set.py RUN/mix/train.jsonl OUT/train.jsonl
+  python bench/experiments/decision_set.py RUN/mix/validation.jsonl OUT/validation.jsonl
 """
 import argparse, json, sys
 
