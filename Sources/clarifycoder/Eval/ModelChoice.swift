@@ -26,9 +26,9 @@ struct ModelChoice {
             return client
         }
         do {
-            let model = try chatModel(command.modelSpec(), command: command, problems: problems, adapter: command.adapter) {
-                try endpoint($0, baseURL: command.baseURL)
-            }
+            let model = try chatModel(
+                command.modelSpec(), command: command, problems: problems, adapter: command.adapter
+            ) { try endpoint($0, baseURL: command.baseURL) }
             let evaluator: EvaluatorChoice
             if let spec = try command.evaluatorSpec() {
                 evaluator = .model(

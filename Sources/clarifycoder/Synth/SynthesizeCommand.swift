@@ -82,7 +82,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
                 throw ValidationError("--model and --verify-samples need --synthesizer llm")
             }
         case "llm":
-            guard let model else { throw ValidationError("--synthesizer llm needs --model (openai:NAME or a local model)") }
+            guard let model else {
+                throw ValidationError("--synthesizer llm needs --model (openai:NAME or a local model)")
+            }
             let spec = try ModelArgument.parse(model, option: "--model")
             guard spec != .reference else {
                 throw ValidationError("--model must be openai:NAME or a local model, not reference")

