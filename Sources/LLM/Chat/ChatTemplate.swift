@@ -76,6 +76,16 @@ public enum ChatTemplate: Sendable, Equatable {
         }
     }
 
+    /// Every special token that ends an answer in this format: the end of turn, and for ChatML also
+    /// `<|endoftext|>` — Qwen2.5's `generation_config.json` stops on both (151645, 151643), and
+    /// llama.cpp treats both as end-of-generation whatever the GGUF's EOS id says.
+    public var stopTexts: [String] {
+        switch self {
+        case .chatML: return ["<|im_end|>", "<|endoftext|>"]
+        case .llama3, .deepSeekCoder: return [endOfTurn]
+        }
+    }
+
     /// The prompt text for `messages`, ending with the assistant header when `addGenerationPrompt`.
     public func render(_ messages: [Message], addGenerationPrompt: Bool) -> String {
         var out = ""

@@ -5,7 +5,7 @@ import Foundation
 /// base checkpoint and the adapter (or fully fine-tuned model) to write out.
 ///
 /// A run folder (written by `clarifycoder train`) holds `training.json` — at least `model` (the
-/// base checkpoint path, or `smollm2`), `base_model_id`, `full_fine_tune` — and `adapter/` (best
+/// base checkpoint path, or a known model name), `base_model_id`, `full_fine_tune` — and `adapter/` (best
 /// checkpoint), `adapter-last/`, or for full fine-tuning `model/` (a Hugging Face folder).
 public struct ExportSource: Sendable {
     /// The base checkpoint: a `.gguf` file or a Hugging Face folder.
@@ -24,7 +24,7 @@ public struct ExportSource: Sendable {
     /// Where default outputs go: `RUN_DIR/export` (or `PEFT_DIR/export`).
     public var exportFolder: String
 
-    /// Resolves `folder`. `checkpoint` is `best`, `last` or `step-N`; `base` (a path or `smollm2`)
+    /// Resolves `folder`. `checkpoint` is `best`, `last` or `step-N`; `base` (a path or a known name)
     /// overrides the run's base or supplies a bare adapter's. Errors say what is missing and how to fix it.
     public init(folder: String, checkpoint: String = "best", base: String? = nil) throws {
         let manager = FileManager.default
@@ -57,12 +57,13 @@ public struct ExportSource: Sendable {
                 basePath = try Self.resolveBase(base)
             } else if let declared, manager.fileExists(atPath: declared) {
                 basePath = declared
-            } else if declared == Asset.model.huggingFaceID {
-                basePath = try Self.resolveBase("smollm2")
+            } else if let declared, let known = KnownModel(huggingFaceID: declared) {
+                basePath = try Self.resolveBase(known.rawValue)
             } else {
                 throw ExportError(
                     "\(folder): the adapter's base \(declared.map { "'\($0)'" } ?? "(none)") is not a local "
-                        + "checkpoint; pass --base PATH (a .gguf file or Hugging Face folder) or --base smollm2")
+                        + "checkpoint; pass --base PATH (a .gguf file or Hugging Face folder) or a known name ("
+                        + KnownModel.names.joined(separator: ", ") + ")")
             }
             baseModelID = declared.flatMap { manager.fileExists(atPath: $0) ? nil : $0 } ?? Self.knownID(basePath)
         } else {
@@ -72,25 +73,18 @@ public struct ExportSource: Sendable {
         }
     }
 
-    /// `smollm2` → the cached embedded model; anything else must exist.
+    /// A known name → its cached file; a path must exist (``ModelSpec``).
     static func resolveBase(_ base: String) throws -> String {
-        if base == "smollm2" {
-            do {
-                return try AssetStore().path(for: .model)
-            } catch {
-                throw ExportError("\(error)")
-            }
+        do {
+            return try ModelSpec(parsing: base).localPath(role: "the base checkpoint")
+        } catch {
+            throw ExportError("base checkpoint: \(error)")
         }
-        guard FileManager.default.fileExists(atPath: base) else {
-            throw ExportError("base checkpoint \(base): no such file or folder")
-        }
-        return base
     }
 
-    /// The Hugging Face id of a base we recognise (the embedded SmolLM2), else nil.
+    /// The Hugging Face id of a base we recognise (a known model's cached file), else nil.
     static func knownID(_ path: String) -> String? {
-        let embedded = AssetStore().location(for: .model)
-        return (path as NSString).standardizingPath == (embedded as NSString).standardizingPath ? Asset.model.huggingFaceID : nil
+        KnownModel(cachedPath: path)?.huggingFaceID
     }
 
     /// A full fine-tune keeps one model, its final weights: `best` and `last` are both `model/`

@@ -10,7 +10,7 @@ public struct LanguageModel: Sendable {
     /// The chat format recognised from the checkpoint's template; nil when it has none we know.
     public let chatTemplate: ChatTemplate?
     /// Token ids that end a generation: the config's and tokenizer's EOS and the chat format's
-    /// end-of-turn token.
+    /// stop tokens (``ChatTemplate/stopTexts``: for ChatML `<|im_end|>` and `<|endoftext|>`).
     public let stopTokenIDs: Set<Int>
     /// Where it was loaded from.
     public let path: String
@@ -50,8 +50,8 @@ public struct LanguageModel: Sendable {
         }
         var stops = Set(config.eosTokenIDs)
         if let eos = tokenizer.eosTokenID { stops.insert(eos) }
-        if let template, let endOfTurn = tokenizer.id(of: template.endOfTurn.trimmingCharacters(in: .newlines)) {
-            stops.insert(endOfTurn)
+        for text in template?.stopTexts ?? [] {
+            if let id = tokenizer.id(of: text.trimmingCharacters(in: .newlines)) { stops.insert(id) }
         }
         self.model = LlamaModel(config: config, weights: try adapter.map { try weights.adapted(by: $0) } ?? weights)
         self.adapter = adapter

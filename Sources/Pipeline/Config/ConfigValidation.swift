@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 import Synth
 
@@ -49,12 +50,18 @@ extension PipelineConfig {
     /// Checks that the settings make sense together; errors name the key at fault.
     public func validate() throws(PipelineError) {
         func fail(_ key: String, _ message: String) -> PipelineError { PipelineError.config(key, message) }
+        func spec(_ key: String, _ text: String) throws(PipelineError) -> ModelSpec {
+            do { return try ModelSpec(parsing: text) } catch { throw fail(key, error.description) }
+        }
         switch synthesis.synthesizer {
         case "rules":
             if synthesis.model != nil { throw fail("synthesis.model", "set only with synthesis.synthesizer: llm") }
         case "llm":
-            guard let model = synthesis.model, model.hasPrefix("openai:"), model.count > 7 else {
-                throw fail("synthesis.model", "synthesis.synthesizer llm needs openai:NAME")
+            guard let model = synthesis.model else {
+                throw fail("synthesis.model", "synthesis.synthesizer llm needs a model (openai:NAME or a local model)")
+            }
+            guard try spec("synthesis.model", model) != .reference else {
+                throw fail("synthesis.model", "must be openai:NAME or a local model, not reference")
             }
         default: throw fail("synthesis.synthesizer", "'\(synthesis.synthesizer)' is not rules or llm")
         }
@@ -74,6 +81,12 @@ extension PipelineConfig {
         }
         guard (0..<1).contains(mix.validationFraction) else { throw fail("mix.validation_fraction", "must be in [0, 1)") }
         guard (1...2).contains(mix.stages) else { throw fail("mix.stages", "must be 1 or 2") }
+        guard try spec("train.model", train.model).isLocal else {
+            throw fail(
+                "train.model",
+                "must be a local model (\(KnownModel.names.joined(separator: ", ")), a .gguf file or a Hugging Face "
+                    + "folder), not \(train.model)")
+        }
         guard train.loraRank >= 1 else { throw fail("train.lora_r", "must be at least 1") }
         guard train.loraAlpha >= 1 else { throw fail("train.lora_alpha", "must be at least 1") }
         guard (0..<1).contains(train.loraDropout) else { throw fail("train.lora_dropout", "must be in [0, 1)") }
@@ -108,8 +121,10 @@ extension PipelineConfig {
             throw fail("train.group_by", "must name a metadata key such as problem_id, or be null")
         }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
-        if eval.evaluator != "heuristic", !(eval.evaluator.hasPrefix("openai:") && eval.evaluator.count > 7) {
-            throw fail("eval.evaluator", "'\(eval.evaluator)' is not heuristic or openai:NAME")
+        if eval.evaluator != "heuristic" {
+            guard try spec("eval.evaluator", eval.evaluator) != .reference else {
+                throw fail("eval.evaluator", "must be heuristic, openai:NAME or a local model, not reference")
+            }
         }
         if eval.humanevalcomm != "offline", !FileManager.default.fileExists(atPath: eval.humanevalcomm) {
             throw fail("eval.humanevalcomm", "\(eval.humanevalcomm) does not exist; give a HumanEvalComm JSONL file or offline")

@@ -22,7 +22,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
     public struct Synthesis: Sendable, Hashable, Codable {
         /// `rules` (offline, the default) or `llm` (needs `model`).
         public var synthesizer = "rules"
-        /// With `llm`: `openai:NAME` behind `baseURL`.
+        /// With `llm`: a ``ModelSpec`` — `openai:NAME` behind `baseURL`, or a local model.
         public var model: String?
         public var baseURL = "https://api.openai.com/v1"
         public var apiKeyEnv = "OPENAI_API_KEY"
@@ -63,7 +63,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
 
     /// LoRA fine-tuning.
     public struct Train: Sendable, Hashable, Codable {
-        /// `smollm2` (the embedded model) or a path to a .gguf file or a Hugging Face folder.
+        /// A local ``ModelSpec``: a known name (`smollm2`, `qwen2.5-coder-0.5b`, …), a .gguf file or a Hugging Face folder.
         public var model = "smollm2"
         // The LoRA settings under the pipeline's keys (`train.lora_*`), with the library's defaults
         // (``LoRASettings``: r 16, alpha 16, dropout 0.05, q/k/v/o); the train stage turns them back
@@ -122,7 +122,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// The clarification benchmark: `offline` (built from HumanEval by the rule-based
         /// synthesizer, and labelled so) or the path of a HumanEvalComm JSONL file.
         public var humanevalcomm = "offline"
-        /// `heuristic` (offline; its grades are approximate) or `openai:NAME`.
+        /// `heuristic` (offline; its grades are approximate) or a ``ModelSpec``: `openai:NAME` or a local model.
         public var evaluator = "heuristic"
         public var baseURL = "https://api.openai.com/v1"
         public var apiKeyEnv = "OPENAI_API_KEY"

@@ -6,10 +6,16 @@ import Synth
 /// The stages that make data: fetch the embedded assets, synthesize clarification dialogues
 /// from the training problems, build the offline clarification benchmark, mix the training set.
 enum DataStages {
-    static func fetch(assets: [Asset] = Asset.allCases, python: String = "python3") -> Stage {
+    /// The assets a run of `config` reads: the base model when it is a known name, and HumanEval.
+    static func assets(_ config: PipelineConfig) -> [Asset] {
+        let model = (try? ModelSpec(parsing: config.train.model))?.knownModel?.asset ?? .model
+        return [model, .humaneval]
+    }
+
+    static func fetch(assets: [Asset] = Asset.quickPath, python: String = "python3") -> Stage {
         Stage(
-            name: "fetch", title: "fetch the embedded model and HumanEval",
-            settings: assets.map { [$0.rawValue, $0.spec.fileSHA256] }, estimatedSeconds: 3
+            name: "fetch", title: "fetch the base model and HumanEval",
+            settings: assets.map { [$0.rawValue, $0.fileSHA256] }, estimatedSeconds: 3
         ) { context in
             let fetcher = AssetFetcher(parameters: .init(python: python))
             for (index, asset) in assets.enumerated() {
@@ -150,8 +156,15 @@ enum DataStages {
             try await body(RuleBasedSynthesizer())
             return
         }
+        let spec = try ModelSpec(parsing: model)
+        guard case .openAI(let name) = spec else {
+            let local = try LocalChatModel(spec: spec, maxBatch: settings.concurrency)
+            let cache = try ResponseCache(directory: ResponseCache.defaultDirectory())
+            try await body(LLMSynthesizer(model: CachedChatModel(local, cache: cache)))
+            return
+        }
         let endpoint = try OpenAICompatibleModel(configuration: OpenAIConfiguration(
-            baseURL: settings.baseURL, model: String(model.dropFirst("openai:".count)),
+            baseURL: settings.baseURL, model: name,
             apiKeyEnvironmentVariable: settings.apiKeyEnv, maxConcurrentRequests: settings.concurrency))
         do {
             let cached = CachedChatModel(endpoint, cache: try ResponseCache(directory: ResponseCache.defaultDirectory()))

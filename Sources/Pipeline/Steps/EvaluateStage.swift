@@ -70,11 +70,9 @@ enum EvaluateStage {
     static let localBatch = 16
 
     static func run(_ config: PipelineConfig, layout: RunLayout, tuned: Bool, context: StageContext) async throws {
-        let base = try TrainStage.baseModel(config.train.model)
-        let adapter = tuned ? try LoRAAdapter(folder: layout.adapter) : nil
-        let engine = try LanguageModel(path: base.path, precision: .native, adapter: adapter)
-        let identity = config.train.model + (tuned ? "+adapter" : "")
-        let model = LocalChatModel(engine: engine, identity: identity, maxBatch: localBatch, threads: config.eval.threads)
+        let model = try LocalChatModel(
+            spec: ModelSpec(parsing: config.train.model), adapter: tuned ? layout.adapter : nil, maxBatch: localBatch,
+            threads: config.eval.threads)
         let pool = SandboxPool(sandbox: try Sandbox())
         let selected = try benchmarks(config, layout: layout)
         // Progress over both runs, weighted by their prompt counts (a modified problem has ~4 prompts).
@@ -112,15 +110,20 @@ enum EvaluateStage {
         config.eval.humanevalcomm == "offline" ? "humanevalcomm-offline" : "humanevalcomm"
     }
 
-    /// The heuristic evaluator, or an LLM behind an OpenAI-compatible endpoint (cached, and shut
-    /// down after).
+    /// The heuristic evaluator, a local model, or an LLM behind an OpenAI-compatible endpoint
+    /// (cached, and shut down after).
     static func withEvaluator(_ settings: PipelineConfig.Evaluation, _ body: (EvaluatorChoice) async throws -> Void) async throws {
-        guard settings.evaluator.hasPrefix("openai:") else {
+        guard settings.evaluator != "heuristic" else {
             try await body(.heuristic)
             return
         }
+        let spec = try ModelSpec(parsing: settings.evaluator)
+        guard case .openAI(let name) = spec else {
+            try await body(.model(try LocalChatModel(spec: spec, maxBatch: localBatch, threads: settings.threads)))
+            return
+        }
         let endpoint = try OpenAICompatibleModel(configuration: OpenAIConfiguration(
-            baseURL: settings.baseURL, model: String(settings.evaluator.dropFirst("openai:".count)),
+            baseURL: settings.baseURL, model: name,
             apiKeyEnvironmentVariable: settings.apiKeyEnv, maxConcurrentRequests: 8))
         do {
             let cached = CachedChatModel(endpoint, cache: try ResponseCache(directory: ResponseCache.defaultDirectory()))

@@ -105,14 +105,17 @@ public struct PipelineSummary: Codable, Sendable {
             let runs = try store.listRuns()
             var ids: [Int64] = []
             var outcomes: [ItemOutcome] = []
+            var recorded: String?
             for benchmark in ["humaneval", "humanevalcomm"] {
                 guard let run = runs.last(where: { $0.name == EvaluateStage.runName(tuned: tuned, benchmark: benchmark) }) else { continue }
                 ids.append(run.id)
+                recorded = recorded ?? run.model
                 outcomes += try store.outcomes(run: run.id)
             }
             let breakdown = MetricBreakdown(outcomes)
             models.append(Model(
-                name: name, model: config.train.model + (tuned ? "+adapter" : ""), adapter: tuned ? layout.adapter : nil,
+                // The identity the runs recorded (ModelSpec.identity); the config's name before any ran.
+                name: name, model: recorded ?? config.train.model, adapter: tuned ? layout.adapter : nil,
                 store: path, runIDs: ids, originalPrompts: breakdown.original.items, modifiedPrompts: breakdown.modified.items,
                 headline: Headline(breakdown), breakdown: breakdown))
         }

@@ -17,7 +17,8 @@ enum TrainStage {
 
     /// The base checkpoint of `train.model` and its Hugging Face id (nil for a path).
     static func baseModel(_ name: String) throws -> (path: String, id: String?) {
-        name == "smollm2" ? (try AssetStore().path(for: .model), Asset.model.huggingFaceID) : (name, nil)
+        let spec = try ModelSpec(parsing: name)
+        return (try spec.localPath(role: "train.model"), spec.huggingFaceID)
     }
 
     /// The trainer's parameters for a pipeline config, reading the mixture in `layout`.

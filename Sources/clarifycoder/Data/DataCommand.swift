@@ -6,7 +6,7 @@ import Foundation
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Fetch the embedded model and benchmark; inspect and convert dataset files.",
+        abstract: "Fetch the models and benchmark; inspect and convert dataset files.",
         subcommands: [DataFetchCommand.self, DataPathCommand.self, DataInspectCommand.self, DataConvertCommand.self]
     )
 }
@@ -27,7 +27,11 @@ struct ReadOptions: ParsableArguments {
 }
 
 extension OnError: ExpressibleByArgument {}
-extension Asset: ExpressibleByArgument {}
+extension Asset: ExpressibleByArgument {
+    /// The asset's name, or `smollm2` for `model` (the name the model has everywhere else).
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { Asset.fetchNames }
+}
 extension ConversionTarget: ExpressibleByArgument {}
 
 /// `--format auto|humaneval|…`: `auto` detects from the first record.

@@ -32,7 +32,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Benchmark file (HumanEval or HumanEvalComm JSONL; default for humaneval: the cached HumanEval).")
     var data: String?
 
-    @Option(help: "smollm2, reference, openai:NAME, a .gguf file or a Hugging Face folder.")
+    @Option(help: "\(ModelArgument.knownNames), a .gguf file, a Hugging Face folder, openai:NAME or reference.")
     var model: String = "smollm2"
 
     @Option(help: "With openai: models: the endpoint's base URL, with or without /v1.")
@@ -44,7 +44,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Local models: a LoRA adapter folder (PEFT format, as `train` writes) run on top of the base weights.")
     var adapter: String?
 
-    @Option(help: "heuristic (offline, approximate grades) or openai:NAME (also classifies first responses).")
+    @Option(
+        help: "heuristic (offline, approximate grades), or a model that answers, grades and classifies first responses: openai:NAME, a known name, a .gguf file or a Hugging Face folder.")
     var evaluator: String = "heuristic"
 
     @Option(help: "With --evaluator openai:NAME: its base URL (default: --base-url).")
@@ -122,13 +123,26 @@ struct EvalCommand: AsyncParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
-        guard evaluator == "heuristic" || (evaluator.hasPrefix("openai:") && evaluator.count > 7) else {
-            throw ValidationError("--evaluator must be heuristic or openai:NAME, got '\(evaluator)'")
+        _ = try evaluatorSpec()
+        let spec = try modelSpec()
+        if adapter != nil, !spec.isLocal {
+            throw ValidationError(
+                "--adapter needs a local model (\(KnownModel.names.joined(separator: ", ")), a .gguf file or a "
+                    + "Hugging Face folder)")
         }
-        if model.hasPrefix("openai:"), model.count == 7 { throw ValidationError("--model openai: needs a NAME") }
-        if adapter != nil, model == "reference" || model.hasPrefix("openai:") {
-            throw ValidationError("--adapter needs a local model (smollm2, a .gguf file or a Hugging Face folder)")
+    }
+
+    func modelSpec() throws -> ModelSpec { try ModelArgument.parse(model, option: "--model") }
+
+    /// nil for `heuristic`; `reference` cannot judge questions.
+    func evaluatorSpec() throws -> ModelSpec? {
+        guard evaluator != "heuristic" else { return nil }
+        let spec = try ModelArgument.parse(evaluator, option: "--evaluator")
+        guard spec != .reference else {
+            throw ValidationError(
+                "--evaluator must be heuristic or a model (openai:NAME or a local model), not reference")
         }
+        return spec
     }
 
     var storePath: String { (out as NSString).appendingPathComponent("run.sqlite") }

@@ -26,20 +26,15 @@ struct ModelChoice {
             return client
         }
         do {
-            let model: any ChatModel
-            switch command.model {
-            case "reference":
-                model = ReferenceChatModel(problems: problems)
-            case let name where name.hasPrefix("openai:"):
-                model = try endpoint(String(name.dropFirst(7)), baseURL: command.baseURL)
-            default:
-                model = try localModel(command)
-            }
+            let model = try chatModel(
+                command.modelSpec(), command: command, problems: problems, adapter: command.adapter
+            ) { try endpoint($0, baseURL: command.baseURL) }
             let evaluator: EvaluatorChoice
-            if command.evaluator.hasPrefix("openai:") {
+            if let spec = try command.evaluatorSpec() {
                 evaluator = .model(
-                    try endpoint(
-                        String(command.evaluator.dropFirst(7)), baseURL: command.evaluatorBaseURL ?? command.baseURL))
+                    try chatModel(spec, command: command, problems: problems, adapter: nil) {
+                        try endpoint($0, baseURL: command.evaluatorBaseURL ?? command.baseURL)
+                    })
             } else {
                 evaluator = .heuristic
             }
@@ -50,29 +45,28 @@ struct ModelChoice {
         }
     }
 
-    /// `smollm2` (the cached embedded model), a .gguf file or a Hugging Face folder, on the local engine.
-    static func localModel(_ command: EvalCommand) throws -> LocalChatModel {
-        let path = command.model == "smollm2" ? try AssetStore().path(for: .model) : command.model
-        var template: ChatTemplate?
-        if let name = command.template {
-            guard let named = ChatTemplate(named: name) else {
-                throw CommandFailure(message: "unknown --template \(name); known: \(ChatTemplate.names.joined(separator: ", "))")
+    /// The chat model a spec names: the reference solutions, an endpoint, or the local engine (a
+    /// known name from the cache, a .gguf file or a Hugging Face folder, with an optional adapter).
+    static func chatModel(
+        _ spec: ModelSpec, command: EvalCommand, problems: [Problem], adapter: String?,
+        endpoint: (String) throws -> OpenAICompatibleModel
+    ) throws -> any ChatModel {
+        switch spec {
+        case .reference: return ReferenceChatModel(problems: problems)
+        case .openAI(let name): return try endpoint(name)
+        case .known, .gguf, .huggingFaceFolder:
+            var template: ChatTemplate?
+            if let name = command.template {
+                guard let named = ChatTemplate(named: name) else {
+                    throw CommandFailure(
+                        message: "unknown --template \(name); known: \(ChatTemplate.names.joined(separator: ", "))")
+                }
+                template = named
             }
-            template = named
+            return try LocalChatModel(
+                spec: spec, adapter: adapter, template: template, maxBatch: command.concurrency,
+                threads: command.threads)
         }
-        // The adapter is part of the model's identity: runs and their replayed calls must not mix
-        // a tuned model with its base.
-        let adapter = try command.adapter.map { try LoRAAdapter(folder: $0) }
-        let engine = try LanguageModel(path: path, adapter: adapter)
-        let base = command.model == "smollm2" ? "smollm2-135m-instruct-q4_1" : "local:" + path
-        // Named by content (PEFT's weights file), so a resume from another directory still matches.
-        let identity = try command.adapter.map { folder in
-            let digest = try FileHash.sha256(path: folder + "/adapter_model.safetensors")
-            return base + "+adapter:" + (folder as NSString).lastPathComponent + "@" + digest.prefix(12)
-        } ?? base
-        return LocalChatModel(
-            engine: engine, identity: identity, template: template, maxBatch: command.concurrency,
-            threads: command.threads)
     }
 }
 

@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Which adapter of the run: best, last or step-N (a full fine-tune: its final model, or step-N).")
     var checkpoint: String = "best"
 
-    @Option(help: "Base checkpoint: `smollm2` or a path (.gguf file or Hugging Face folder); overrides the run's.")
+    @Option(help: "Base checkpoint: \(ModelArgument.knownNames) or a path (.gguf file or Hugging Face folder); overrides the run's.")
     var base: String?
 
     func validate() throws {

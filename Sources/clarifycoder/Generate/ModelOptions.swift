@@ -6,7 +6,7 @@ import Tensor
 
 /// Options shared by `generate` and `chat`: which model, how to hold it, how to sample.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "`smollm2` (the cached embedded model) or a path: a .gguf file or a Hugging Face folder.")
+    @Option(help: "A model known by name (\(KnownModel.names.joined(separator: ", ")); see `clarifycoder models`), a .gguf file or a Hugging Face folder.")
     var model: String = "smollm2"
 
     @Option(help: "Chat format when the model's own is not recognised: \(ChatTemplate.names.joined(separator: ", ")).")
@@ -23,6 +23,7 @@ struct ModelOptions: ParsableArguments {
     var adapter: String?
 
     func validate() throws {
+        _ = try modelSpec()
         guard WeightPrecision(rawValue: precision) != nil else {
             throw ValidationError(
                 "--precision must be \(WeightPrecision.allCases.map(\.rawValue).joined(separator: ", ")), got \(precision)")
@@ -35,20 +36,16 @@ struct ModelOptions: ParsableArguments {
 
     var chatTemplate: ChatTemplate? { template.flatMap { ChatTemplate(named: $0) } }
 
-    /// Resolves `smollm2` through the asset cache and loads the model.
+    /// `--model` as a local model (a known name, a .gguf file or a Hugging Face folder).
+    func modelSpec() throws -> ModelSpec {
+        try ModelArgument.parse(model, option: "--model", localOnly: true)
+    }
+
+    /// Resolves a known name through the asset cache and loads the model.
     func load() throws -> LanguageModel {
         if let threads { Parallel.threadCount = threads }
-        let path: String
-        if model == "smollm2" {
-            do {
-                path = try AssetStore().path(for: .model)
-            } catch {
-                throw CommandFailure(error)
-            }
-        } else {
-            path = model
-        }
         do {
+            let path = try modelSpec().localPath(role: "--model")
             let lora = try adapter.map { try LoRAAdapter(folder: $0) }
             return try LanguageModel(path: path, precision: WeightPrecision(rawValue: precision)!, adapter: lora)
         } catch {

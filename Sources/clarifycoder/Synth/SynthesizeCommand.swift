@@ -38,7 +38,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "The synthesizer: rules (offline) or llm (needs --model).")
     var synthesizer: String = "rules"
 
-    @Option(help: "With --synthesizer llm: the model, as openai:NAME (NAME is sent to the endpoint).")
+    @Option(help: "With --synthesizer llm: the model, openai:NAME (NAME is sent to the endpoint) or a local model: \(ModelArgument.knownNames), a .gguf file or a Hugging Face folder.")
     var model: String?
 
     @Option(help: "With --synthesizer llm: the endpoint's base URL, with or without /v1.")
@@ -82,16 +82,21 @@ struct SynthesizeCommand: AsyncParsableCommand {
                 throw ValidationError("--model and --verify-samples need --synthesizer llm")
             }
         case "llm":
-            guard let model else { throw ValidationError("--synthesizer llm needs --model openai:NAME") }
-            guard model.hasPrefix("openai:"), model.count > "openai:".count else {
-                throw ValidationError("--model must be openai:NAME (an OpenAI-compatible endpoint), not '\(model)'")
+            guard let model else {
+                throw ValidationError("--synthesizer llm needs --model (openai:NAME or a local model)")
+            }
+            let spec = try ModelArgument.parse(model, option: "--model")
+            guard spec != .reference else {
+                throw ValidationError("--model must be openai:NAME or a local model, not reference")
             }
             guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
             guard verifySamples == 0 || verifySamples >= 2 else {
                 throw ValidationError("--verify-samples must be 0 (off) or at least 2")
             }
-            do { _ = try openAIConfiguration(model: model).apiRoot() } catch let error as BackendError {
-                throw ValidationError(error.message)
+            if case .openAI(let name) = spec {
+                do { _ = try openAIConfiguration(model: name).apiRoot() } catch let error as BackendError {
+                    throw ValidationError(error.message)
+                }
             }
         default:
             throw ValidationError("unknown --synthesizer '\(synthesizer)'; use rules or llm")
@@ -123,9 +128,14 @@ struct SynthesizeCommand: AsyncParsableCommand {
         do {
             let chosen: any Synthesizer
             if synthesizer == "llm", let model {
-                let endpoint = try OpenAICompatibleModel(configuration: openAIConfiguration(model: model))
-                client = endpoint
-                chosen = try llmSynthesizer(endpoint)
+                switch try ModelArgument.parse(model, option: "--model") {
+                case .openAI(let name):
+                    let endpoint = try OpenAICompatibleModel(configuration: openAIConfiguration(model: name))
+                    client = endpoint
+                    chosen = try llmSynthesizer(endpoint)
+                case let spec:
+                    chosen = try llmSynthesizer(LocalChatModel(spec: spec, maxBatch: concurrency))
+                }
             } else {
                 chosen = RuleBasedSynthesizer()
             }
@@ -156,9 +166,10 @@ struct SynthesizeCommand: AsyncParsableCommand {
 }
 
 extension SynthesizeCommand {
+    /// The endpoint of `--model openai:NAME`, given NAME.
     func openAIConfiguration(model: String) -> OpenAIConfiguration {
         OpenAIConfiguration(
-            baseURL: baseURL, model: String(model.dropFirst("openai:".count)), apiKeyEnvironmentVariable: apiKeyEnv,
+            baseURL: baseURL, model: model, apiKeyEnvironmentVariable: apiKeyEnv,
             maxConcurrentRequests: concurrency)
     }
 

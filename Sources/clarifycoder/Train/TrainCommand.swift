@@ -19,10 +19,10 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "`smollm2` (the cached embedded model) or a path: a .gguf file or a Hugging Face folder.")
+    @Option(help: "The base: \(ModelArgument.knownNames), a .gguf file or a Hugging Face folder.")
     var model: String = "smollm2"
 
-    @Option(help: "Hugging Face id of the base, written into the adapter (default: the id of `smollm2`).")
+    @Option(help: "Hugging Face id of the base, written into the adapter (default: a known model's upstream id).")
     var baseModelID: String?
 
     @Option(help: "Training data: chat JSONL, or a mixture folder / manifest.json from `clarifycoder mix`.")
@@ -109,6 +109,7 @@ struct TrainCommand: ParsableCommand {
     var resume = false
 
     func validate() throws {
+        if !resume || data != nil { _ = try modelSpec() }
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if data == nil && !resume { throw ValidationError("--data is required (unless resuming with --resume)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -122,11 +123,14 @@ struct TrainCommand: ParsableCommand {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    /// The model path `--model` names (`smollm2` through the asset cache).
+    func modelSpec() throws -> ModelSpec { try ModelArgument.parse(model, option: "--model", localOnly: true) }
+
+    /// The checkpoint `--model` names (a known name through the asset cache), absolute.
     func modelPath() throws -> String {
-        guard model == "smollm2" else { return Self.absolute(model) }
         do {
-            return try AssetStore().path(for: .model)
+            return Self.absolute(try modelSpec().localPath(role: "--model"))
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw CommandFailure(error)
         }
@@ -146,7 +150,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         return TrainingParameters(
-            model: try modelPath(), baseModelID: baseModelID ?? (model == "smollm2" ? Asset.model.huggingFaceID : nil),
+            model: try modelPath(), baseModelID: try baseModelID ?? modelSpec().huggingFaceID,
             fullFineTune: full,
             lora: try lora.settings(),
             data: Self.absolute(data!), validation: val.map(Self.absolute), learningRate: lr, schedule: schedule, warmupSteps: warmup, steps: steps,

@@ -26,6 +26,6 @@ struct EmbeddedHumanEvalTests {
                 if case .checkProgram(let program) = $0.tests { return program.contains("def check(") }
                 return false
             })
-        #expect(try FileHash.sha256(path: path) == Asset.humaneval.spec.fileSHA256)
+        #expect(try FileHash.sha256(path: path) == Asset.humaneval.fileSHA256)
     }
 }

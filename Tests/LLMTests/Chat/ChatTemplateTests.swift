@@ -19,7 +19,7 @@ struct ChatTemplateTests {
     func matchesTransformers() throws {
         let templates = try Fixtures.json([String: String].self, "Chat/templates.json")
         let renderings = try Fixtures.json([Rendering].self, "Chat/rendered.json")
-        #expect(renderings.count == 32)
+        #expect(renderings.count == 40)
         for rendering in renderings {
             let source = try #require(templates[rendering.template])
             let template = try #require(

@@ -1,11 +1,13 @@
 """Renders chat-template fixtures with transformers' `apply_chat_template` (its Jinja sandbox).
 
 Run from the repository root:  .venv/bin/python Tests/LLMTests/Fixtures/Chat/make_fixtures.py
-Needs: pip install transformers tokenizers jinja2 gguf, and the embedded SmolLM2 GGUF in the cache.
+Needs: pip install transformers tokenizers jinja2 gguf, and in the cache the embedded SmolLM2 GGUF and
+Qwen2.5-Coder-0.5B (`clarifycoder data fetch`, `clarifycoder data fetch --only qwen2.5-coder-0.5b`).
 
-  templates.json  the Jinja source of each known template: SmolLM2's is read from the GGUF
-                  (`tokenizer.chat_template`); Qwen2-Instruct's, Meta-Llama-3-Instruct's and
-                  deepseek-coder-instruct's are transcribed from their tokenizer_config.json
+  templates.json  the Jinja source of each known template: SmolLM2's and Qwen2.5-Coder's are read from
+                  their GGUFs (`tokenizer.chat_template`, verbatim); Qwen2-Instruct's,
+                  Meta-Llama-3-Instruct's and deepseek-coder-instruct's are transcribed from their
+                  tokenizer_config.json
   rendered.json   each template applied to a few dialogues, with and without the generation prompt
 """
 import json
@@ -18,9 +20,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 
 home = os.environ.get("CLARIFYCODER_HOME", os.path.expanduser("~/.cache/clarifycoder"))
-reader = gguf.GGUFReader(os.path.join(home, "assets/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
-field = reader.fields["tokenizer.chat_template"]
-smollm2 = bytes(field.parts[field.data[0]]).decode()
+
+
+def gguf_template(relative):
+    field = gguf.GGUFReader(os.path.join(home, "assets", relative)).fields["tokenizer.chat_template"]
+    return bytes(field.parts[field.data[0]]).decode()
+
+
+smollm2 = gguf_template("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+qwen25 = gguf_template("qwen2.5-coder-0.5b/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
 
 TEMPLATES = {
     "smollm2": (smollm2, None),
@@ -28,6 +36,7 @@ TEMPLATES = {
               "{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}"
               "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
               "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}", None),
+    "qwen2.5": (qwen25, None),
     "llama3": ("{% set loop_messages = messages %}{% for message in loop_messages %}"
                "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'"
                "+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
