@@ -1,3 +1,4 @@
+import BackendsTesting
 import ClarifyCore
 import Eval
 import Foundation
@@ -64,6 +65,34 @@ struct EvalCommandTests {
             #expect(record["judge_answer"] == nil && (record["judge_grade"] as? Int ?? 1) == 1)
         }
         #expect(ids.count == lines.count)
+    }
+
+    @Test("--log-samples records a question, the judge's answer and grade, and the verdict")
+    func sampleLogWithQuestions() async throws {
+        // An endpoint that always asks: the heuristic judge answers, round 2 asks again, no code.
+        let reply = #"{"id": "x", "object": "chat.completion", "model": "asker", "choices": [{"index": 0, "#
+            + #""message": {"role": "assistant", "content": "Which order should the result be in?"}, "finish_reason": "stop"}]}"#
+        let server = try await FakeOpenAIServer.start(.init(plan: { _ in .status(200, body: reply) }))
+        let out = scratch("asker")
+        do {
+            let command = try EvalCommand.parse([
+                "--benchmark", "humanevalcomm", "--data", Self.fixture, "--model", "openai:asker", "--base-url",
+                server.baseURL, "--api-key-env", "CLARIFYCODER_TEST_NO_KEY", "--limit", "1", "--out", out,
+            ])
+            let result = try await command.evaluate()
+            let records = try RunStore(path: out + "/run.sqlite").sampleLog(run: result.run.id)
+            let modified = records.filter { $0.category != "original" }
+            #expect(!modified.isEmpty)
+            for record in modified {
+                #expect(record.classification == "question" && record.response == "Which order should the result be in?")
+                #expect(record.judgeAnswer?.isEmpty == false && record.judgeGrade != nil)
+                #expect(record.verdict == "no code" && record.finalCode == nil)
+            }
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+        try await server.shutdown()
     }
 
     @Test("usage mistakes exit with EX_USAGE (64), not 1")
