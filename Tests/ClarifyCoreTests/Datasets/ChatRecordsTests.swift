@@ -74,3 +74,22 @@ struct ChatRecordsTests {
         #expect(roleError?.description == "\(chat):2: field 'messages[1].role': unknown role 'bot'; expected system, user, assistant")
     }
 }
+
+@Suite("Decoding errors in users' words")
+struct ReadableDecodingErrorTests {
+    private struct Record: Decodable {
+        enum Kind: String, Decodable { case one }
+        var kind: Kind
+    }
+
+    @Test("an unknown enum value is named without the Swift type")
+    func unknownEnumValue() throws {
+        do {
+            _ = try JSONDecoder().decode(Record.self, from: Data(#"{"kind": "two"}"#.utf8))
+            Issue.record("decoded")
+        } catch let error as DecodingError {
+            let located = JSONLError.from(error, file: "f.jsonl", line: 3)
+            #expect(located.description == "f.jsonl:3: field 'kind': 'two' is not an accepted value")
+        }
+    }
+}
