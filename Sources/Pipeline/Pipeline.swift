@@ -36,14 +36,16 @@ public enum Pipeline {
         let layout = RunLayout(root: options.runDirectory)
         let saved = try savedConfig(runDirectory: options.runDirectory)
         if saved == nil, options.resume {
-            throw PipelineError("\(options.runDirectory) holds no pipeline run to resume (no config.yaml); drop --resume to start one")
+            throw PipelineError(
+                "\(options.runDirectory) holds no pipeline run to resume (no config.yaml); drop --resume to start one",
+                isUsage: true)
         }
         if let saved, saved != config, !options.update {
             let changed = differences(saved, config).prefix(6).joined(separator: "; ")
             throw PipelineError("""
                 \(options.runDirectory) holds a pipeline run with other settings (\(changed)); pass --resume to continue \
                 it with its own config, --update to redo the stages whose settings changed, or choose another --out
-                """)
+                """, isUsage: true)
         }
         do {
             try FileManager.default.createDirectory(atPath: layout.root, withIntermediateDirectories: true)

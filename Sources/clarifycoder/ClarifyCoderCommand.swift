@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClarifyCore
+import Foundation
 
 @main
 struct ClarifyCoderCommand: AsyncParsableCommand {
@@ -13,4 +14,23 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
             ReportCommand.self, PipelineCommand.self, ModelsCommand.self,
         ]
     )
+
+    /// ArgumentParser's own loop, except for usage mistakes found while running (a run folder that
+    /// holds another run, an unknown setting): they exit 64 like the ones `validate()` finds, with
+    /// their message alone — the generic usage line it would add is the root command's, not theirs.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            exit(withError: ExitCode.validationFailure)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

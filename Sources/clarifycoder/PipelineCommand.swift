@@ -103,7 +103,8 @@ struct PipelineCommand: AsyncParsableCommand {
     func resolvedConfig() throws -> PipelineConfig {
         if resume {
             guard let saved = try Pipeline.savedConfig(runDirectory: out) else {
-                throw PipelineError("\(out) holds no pipeline run to resume (no config.yaml); drop --resume to start one")
+                throw PipelineError(
+                    "\(out) holds no pipeline run to resume (no config.yaml); drop --resume to start one", isUsage: true)
             }
             return saved
         }
@@ -112,25 +113,35 @@ struct PipelineCommand: AsyncParsableCommand {
         return try ConfigFile.override(resolved, with: flagAssignments + assignments)
     }
 
+    /// The resolved and checked config; a bad key, value or file is a usage error (exit 64).
+    func checkedConfig() throws -> PipelineConfig {
+        do {
+            let config = try resolvedConfig()
+            try config.validate()
+            return config
+        } catch let error as PipelineError where error.isUsage {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
+        let config = try checkedConfig()
         if printConfig {
-            do {
-                let config = try resolvedConfig()
-                try config.validate()
-                print(config.yaml, terminator: "")
-            } catch { throw CommandFailure(error) }
+            print(config.yaml, terminator: "")
             return
         }
         let options = Pipeline.Options(runDirectory: out, resume: resume, update: update, python: python)
         let renderer = PipelineProgressRenderer()
         let outcome: StageRunner.Outcome
         do {
-            let config = try resolvedConfig()
             printError("run folder \(out); settings in \(out)/config.yaml")
             outcome = try await Pipeline.run(config, options: options) { renderer.render($0) }
+        } catch let error as PipelineError where error.isUsage {
+            renderer.finish()
+            throw ValidationError(error.description)
         } catch {
             renderer.finish()
-            throw CommandFailure(message: "\(error)\nThe run can be continued with: clarifycoder pipeline --out \(out) --resume")
+            throw CommandFailure(message: "\(error)" + resumeHint(for: config))
         }
         renderer.finish()
         let total = outcome.ledger.order.compactMap { outcome.ledger.stages[$0]?.seconds }.reduce(0, +)
@@ -139,6 +150,16 @@ struct PipelineCommand: AsyncParsableCommand {
         let summary = RunLayout(root: out).report + "/summary.md"
         if let text = try? String(contentsOfFile: summary, encoding: .utf8) { print(text) }
         print("report: \(RunLayout(root: out).report)/report.html")
+    }
+}
+
+extension PipelineCommand {
+    /// The `--resume` line after a failed run, only where `--resume` would continue it: the run
+    /// folder holds this very config (so the failure came from a stage, not from the settings).
+    /// Offered anywhere else, it led to "no run to resume" or to the same error again.
+    func resumeHint(for config: PipelineConfig) -> String {
+        guard let saved = try? Pipeline.savedConfig(runDirectory: out), saved == config else { return "" }
+        return "\nThe run can be continued with: clarifycoder pipeline --out \(out) --resume"
     }
 }
 

@@ -1,3 +1,4 @@
+import BackendsTesting
 import ClarifyCore
 import Eval
 import Foundation
@@ -30,6 +31,86 @@ struct EvalCommandTests {
         }
         try await EvalCommand.parse(arguments + ["--resume"]).run()
         #expect(try store.listRuns().count == 1)
+    }
+
+    @Test("--json prints one summary object; --log-samples writes one JSON line per prompt sample")
+    func jsonAndSampleLog() async throws {
+        let out = scratch("json")
+        let log = out + "-samples.jsonl"
+        let command = try EvalCommand.parse([
+            "--benchmark", "humanevalcomm", "--data", Self.fixture, "--model", "reference", "--out", out, "--json",
+            "--log-samples", log,
+        ])
+        let result = try await command.evaluate()
+        try command.writeSampleLog(result, to: log)
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(command.summary(of: result).utf8)) as? [String: Any])
+        let modified = try #require(summary["modified"] as? [String: Any])
+        #expect(summary["model"] as? String == "reference" && summary["store"] as? String == out + "/run.sqlite")
+        #expect((modified["pass_at_k"] as? [String: Double])?["1"] == 1 && modified["communication_rate"] as? Double == 0)
+        #expect(summary["over_asking_rate"] as? Double == 0)
+
+        let items = try RunStore(path: out + "/run.sqlite").items(run: result.run.id)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == items.count && items.count > 4)
+        var ids = Set<String>()
+        for line in lines {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            ids.insert(record["id"] as? String ?? "")
+            // The reference model answers with the reference solution: code, run, passed.
+            #expect(record["classification"] as? String == "code" && record["verdict"] as? String == "passed")
+            #expect(!((record["prompt"] as? String) ?? "").isEmpty && !((record["response"] as? String) ?? "").isEmpty)
+            #expect((record["tests_passed"] as? Int).map { $0 > 0 && $0 == record["tests_total"] as? Int } == true)
+            // No question: the judge answered nothing; modified prompts answered with code are graded 1.
+            #expect(record["judge_answer"] == nil && (record["judge_grade"] as? Int ?? 1) == 1)
+        }
+        #expect(ids.count == lines.count)
+    }
+
+    @Test("--log-samples records a question, the judge's answer and grade, and the verdict")
+    func sampleLogWithQuestions() async throws {
+        // An endpoint that always asks: the heuristic judge answers, round 2 asks again, no code.
+        let reply = #"{"id": "x", "object": "chat.completion", "model": "asker", "choices": [{"index": 0, "#
+            + #""message": {"role": "assistant", "content": "Which order should the result be in?"}, "finish_reason": "stop"}]}"#
+        let server = try await FakeOpenAIServer.start(.init(plan: { _ in .status(200, body: reply) }))
+        let out = scratch("asker")
+        do {
+            let command = try EvalCommand.parse([
+                "--benchmark", "humanevalcomm", "--data", Self.fixture, "--model", "openai:asker", "--base-url",
+                server.baseURL, "--api-key-env", "CLARIFYCODER_TEST_NO_KEY", "--limit", "1", "--out", out,
+            ])
+            let result = try await command.evaluate()
+            let records = try RunStore(path: out + "/run.sqlite").sampleLog(run: result.run.id)
+            let modified = records.filter { $0.category != "original" }
+            #expect(!modified.isEmpty)
+            for record in modified {
+                #expect(record.classification == "question" && record.response == "Which order should the result be in?")
+                #expect(record.judgeAnswer?.isEmpty == false && record.judgeGrade != nil)
+                #expect(record.verdict == "no code" && record.finalCode == nil)
+            }
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+        try await server.shutdown()
+    }
+
+    @Test("usage mistakes exit with EX_USAGE (64), not 1")
+    func usageExitCodes() async throws {
+        let out = scratch("usage")
+        let arguments = ["--benchmark", "humanevalcomm", "--data", Self.fixture, "--model", "reference", "--limit", "1", "--out", out]
+        try await EvalCommand.parse(arguments).run()
+        for attempt in [arguments, ["--benchmark", "humanevalcomm", "--model", "reference", "--out", scratch("none")]] {
+            do {
+                try await EvalCommand.parse(attempt).run()
+                Issue.record("\(attempt) ran")
+            } catch {
+                #expect(ClarifyCoderCommand.exitCode(for: error).rawValue == 64, "\(error)")
+            }
+        }
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--template", "nope", "--out", "x"])
+        }
     }
 
     @Test("a benchmark file with a broken record fails with the file and line named")

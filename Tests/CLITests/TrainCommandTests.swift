@@ -41,6 +41,32 @@ struct TrainCommandTests {
         #expect(balanced?.decisionBalance == true)
     }
 
+    @Test("bad data fails before the model is loaded, naming the line")
+    func badDataFailsFirst() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cc-train-bad-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lines = [
+            #"{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}"#,
+            #"{"messages": [{"role": "user", "content": "q"}, {"role": "bot", "content": "a"}]}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: folder + "/train.jsonl", atomically: true, encoding: .utf8)
+        // The model does not exist: an error about the data proves the data was read first.
+        let arguments = ["--model", folder + "/missing.gguf", "--data", folder + "/train.jsonl", "--out", folder + "/run"]
+        #expect {
+            try TrainCommand.parse(arguments).run()
+        } throws: { error in
+            "\(error)".contains("train.jsonl:2: field 'messages[1].role'") && !"\(error)".contains("missing.gguf")
+        }
+    }
+
+    @Test("--resume without a run to resume is a usage error (exit 64)")
+    func resumeWithoutRun() throws {
+        #expect {
+            try TrainCommand.parse(["--out", "/nonexistent/run", "--resume"]).run()
+        } throws: { ClarifyCoderCommand.exitCode(for: $0).rawValue == 64 }
+    }
+
     @Test("a run, then --resume with only --out, reads the options back from training.json")
     func runsAndResumes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cc-train-\(UUID().uuidString)").path

@@ -60,6 +60,24 @@ struct MixtureTests {
         }
     }
 
+    @Test("Alpaca and ShareGPT mixtures read back as the dialogues of the chat mixture")
+    func exportsRoundTrip() async throws {
+        let source = try await Self.synthesized()
+        func mixture(_ format: ExportFormat) throws -> [Dialogue] {
+            let out = scratchDirectory("roundtrip-" + format.rawValue)
+            try Mixture.run(inputs: [source], parameters: Mixture.Parameters(
+                ratio: (40, 60), seed: 3, validationFraction: 0, format: format, outputDirectory: out))
+            // Detected from the first record, as `data inspect` and `train` read them.
+            let reader = try DatasetReader(path: out + "/train.jsonl")
+            #expect(reader.format == format.datasetFormat)
+            return try DatasetReader.loadDialogues(path: out + "/train.jsonl", format: nil).dialogues
+        }
+        let chat = try mixture(.chat).map(\.messages)
+        #expect(chat.count > 20 && chat.contains { $0.count == 4 })  // multi-turn dialogues are in the test
+        #expect(try mixture(.sharegpt).map(\.messages) == chat)
+        #expect(try mixture(.alpaca).map(\.messages) == chat)
+    }
+
     @Test("a clear example can be prefaced by a confirmation")
     func confirmation() {
         let plain = DialogueFormat().original(prompt: "p", code: "c")

@@ -12,16 +12,35 @@ public enum DatasetFormat: String, Sendable, Codable, CaseIterable {
     case apps
     /// Chat JSONL: `{"messages": [{"role", "content"}, …]}` (TRL, OpenAI fine-tuning).
     case chat
+    /// ShareGPT: `{"conversations": [{"from", "value"}, …]}` (``ShareGPTRecord``).
+    case sharegpt
+    /// Alpaca: `{"instruction", "input", "output"}` (``AlpacaRecord``).
+    case alpaca
     /// ClarifyCoder's own ``Problem`` records (`id, prompt, tests, source, variants, …`).
     case problem
 
-    /// Whether records of this format are problems (everything but chat).
-    public var holdsProblems: Bool { self != .chat }
+    /// Whether records of this format are problems (everything but the chat formats).
+    public var holdsProblems: Bool { !holdsDialogues }
+
+    /// Whether records of this format are dialogues: chat, ShareGPT and Alpaca.
+    public var holdsDialogues: Bool { [.chat, .sharegpt, .alpaca].contains(self) }
+
+    /// Reads one dialogue record of this format (`nil` for the problem formats).
+    public func decodeDialogue(_ bytes: Data, decoder: JSONDecoder) throws -> Dialogue? {
+        switch self {
+        case .chat: return try decoder.decode(Dialogue.self, from: bytes)
+        case .sharegpt: return try decoder.decode(ShareGPTRecord.self, from: bytes).dialogue
+        case .alpaca: return try decoder.decode(AlpacaRecord.self, from: bytes).dialogue
+        default: return nil
+        }
+    }
 
     /// Guesses the format from the field names of a record. The keys checked are the ones no
     /// other format has, so the order of the checks does not matter for real files.
     public static func detect(fields: Set<String>) -> DatasetFormat? {
         if fields.contains("messages") { return .chat }
+        if fields.contains("conversations") { return .sharegpt }
+        if fields.isSuperset(of: ["instruction", "output"]) { return .alpaca }
         if fields.contains("test_case") || fields.contains("prompt1a") { return .humanevalcomm }
         if fields.contains("canonical_solution") || (fields.contains("task_id") && fields.contains("test")) {
             return .humaneval

@@ -46,7 +46,7 @@ public final class DatasetReader {
                 record = .problem(raw.problem)
             case .mbpp: record = .problem(try decoder.decode(MBPPRecord.self, from: line.bytes).problem)
             case .apps: record = .problem(try decoder.decode(APPSRecord.self, from: line.bytes).problem)
-            case .chat: record = .dialogue(try decoder.decode(Dialogue.self, from: line.bytes))
+            case .chat, .sharegpt, .alpaca: record = .dialogue(try format.decodeDialogue(line.bytes, decoder: decoder)!)
             case .problem: record = .problem(try decoder.decode(Problem.self, from: line.bytes))
             }
             return DatasetItem(line: line.number, record: record)
@@ -59,7 +59,8 @@ public final class DatasetReader {
     ) throws(JSONLError) -> (problems: [Problem], stats: JSONLStats) {
         let reader = try DatasetReader(path: path, format: format, options: options)
         guard reader.format.holdsProblems else {
-            throw JSONLError(file: path, reason: .invalidValue("this is a chat file; it holds dialogues, not problems"))
+            throw JSONLError(
+                file: path, reason: .invalidValue("this is a \(reader.format.rawValue) file; it holds dialogues, not problems"))
         }
         var problems: [Problem] = []
         while let item = try reader.next() {
@@ -68,11 +69,19 @@ public final class DatasetReader {
         return (problems, reader.stats)
     }
 
-    /// Reads every dialogue of a chat file.
-    public static func loadDialogues(path: String, options: JSONLReadOptions = JSONLReadOptions())
-        throws(JSONLError) -> (dialogues: [Dialogue], stats: JSONLStats)
-    {
-        let (dialogues, stats) = try JSONL.readAll(Dialogue.self, from: path, options: options)
-        return (dialogues, stats)
+    /// Reads every dialogue of a chat, ShareGPT or Alpaca file (`format` `nil` detects which).
+    public static func loadDialogues(
+        path: String, format: DatasetFormat? = .chat, options: JSONLReadOptions = JSONLReadOptions()
+    ) throws(JSONLError) -> (dialogues: [Dialogue], stats: JSONLStats) {
+        let reader = try DatasetReader(path: path, format: format, options: options)
+        guard reader.format.holdsDialogues else {
+            throw JSONLError(
+                file: path, reason: .invalidValue("this is a \(reader.format.rawValue) file; it holds problems, not dialogues"))
+        }
+        var dialogues: [Dialogue] = []
+        while let item = try reader.next() {
+            if case .dialogue(let dialogue) = item.record { dialogues.append(dialogue) }
+        }
+        return (dialogues, reader.stats)
     }
 }

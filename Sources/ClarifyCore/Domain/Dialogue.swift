@@ -3,6 +3,19 @@ public enum Role: String, Codable, Sendable, Hashable, CaseIterable {
     case system
     case user
     case assistant
+
+    /// Refuses an unknown role (`tool`, `function`, a typo) with the allowed names, at the field's
+    /// own path (`messages[2].role`), instead of the decoder's message naming a Swift type.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let role = Role(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "unknown role '\(name)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = role
+    }
 }
 
 /// One chat message.

@@ -130,10 +130,20 @@ extension JSONLError {
             }
             return JSONLError(
                 file: file, line: line, field: fieldPath(context.codingPath),
-                reason: .invalidValue(context.debugDescription))
+                reason: .invalidValue(readable(context.debugDescription)))
         @unknown default:
             return JSONLError(file: file, line: line, reason: .invalidJSON(String(describing: error)))
         }
+    }
+
+    /// The decoder's message for an enum value it does not know ("Cannot initialize Role from
+    /// invalid String value bot") names a Swift type; users get the value instead. Types whose
+    /// values users write (``Role``) refuse unknown ones themselves, listing the allowed values.
+    static func readable(_ description: String) -> String {
+        guard description.hasPrefix("Cannot initialize "), let value = description.range(of: " value ") else {
+            return description
+        }
+        return "'\(description[value.upperBound...])' is not an accepted value"
     }
 
     /// `[messages, Index 2, role]` → `messages[2].role`.

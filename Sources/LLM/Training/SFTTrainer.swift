@@ -44,6 +44,8 @@ public enum SFTTrainer {
         progress: (Progress) -> Control = { _ in .more }
     ) throws -> TrainingResult {
         try parameters.validate()
+        // Bad data fails here, in seconds, not after the model has loaded (minutes for the larger ones).
+        try TrainingData.check(parameters)
         let model = try LanguageModel(path: parameters.model, precision: .float32)
         return try run(parameters, model: model, output: output, resume: resume, progress: progress)
     }

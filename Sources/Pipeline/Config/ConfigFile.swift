@@ -43,8 +43,7 @@ public enum ConfigFile {
             for (nameNode, setting) in entries {
                 guard let name = nameNode.string else { throw PipelineError.config(location(file, nameNode), "a key must be a string") }
                 guard let field = ConfigField.named(key + "." + name) else {
-                    let known = ConfigField.all.filter { $0.section == key }.map(\.name).joined(separator: ", ")
-                    throw PipelineError.config(location(file, nameNode), "unknown key '\(key).\(name)'; '\(key)' takes \(known)")
+                    throw PipelineError.config(location(file, nameNode), ConfigField.unknownKeyMessage(key + "." + name))
                 }
                 try apply(field, node: setting, to: &config, at: location(file, setting))
             }
@@ -62,7 +61,7 @@ public enum ConfigFile {
             let key = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
             let raw = String(assignment[assignment.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
             guard let field = ConfigField.named(key) else {
-                throw PipelineError.config("--set \(assignment)", "unknown key '\(key)'; see docs/pipeline.md for the keys")
+                throw PipelineError.config("--set \(assignment)", ConfigField.unknownKeyMessage(key))
             }
             let value: ConfigValue
             if field.kind == .list {

@@ -41,18 +41,34 @@ public enum Mixture {
     /// Reads the `examples.jsonl` of each synthesis directory and writes the mixture.
     @discardableResult
     public static func run(inputs: [String], parameters: Parameters) throws -> MixtureManifest {
+        try write(examples: readExamples(inputs: inputs).examples, parameters: parameters)
+    }
+
+    /// The `examples.jsonl` of each synthesis directory (or a `.jsonl` path itself), in order.
+    /// With `options.onError == .skip` bad lines are counted and listed in the returned stats
+    /// (summed over the files) instead of stopping the mix.
+    public static func readExamples(inputs: [String], options: JSONLReadOptions = JSONLReadOptions()) throws
+        -> (examples: [ClarifyExample], stats: JSONLStats)
+    {
         var examples: [ClarifyExample] = []
+        var stats = JSONLStats()
         for directory in inputs {
             let path = directory.hasSuffix(".jsonl") ? directory : directory + "/examples.jsonl"
             guard FileManager.default.fileExists(atPath: path) else {
                 throw SynthesisError.invalidParameter("\(path) not found: pass directories written by `clarifycoder synthesize`")
             }
-            examples += try JSONL.readAll(ClarifyExample.self, from: path).records
+            let file = try JSONL.readAll(ClarifyExample.self, from: path, options: options)
+            examples += file.records
+            stats.lines += file.stats.lines
+            stats.records += file.stats.records
+            stats.blankLines += file.stats.blankLines
+            stats.skipped += file.stats.skipped
+            stats.errors += file.stats.errors
         }
-        return try write(examples: examples, parameters: parameters)
+        return (examples, stats)
     }
 
-    static func write(examples: [ClarifyExample], parameters: Parameters) throws -> MixtureManifest {
+    public static func write(examples: [ClarifyExample], parameters: Parameters) throws -> MixtureManifest {
         guard parameters.ratio.original >= 0, parameters.ratio.clarify >= 0,
             parameters.ratio.original + parameters.ratio.clarify > 0 else {
             throw SynthesisError.invalidParameter("--ratio needs two non-negative parts, not both zero, e.g. 40:60")

@@ -16,14 +16,21 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "What to do with a bad line: fail (stop at the first) or skip (count and list it).")
     var onError: OnError = .fail
 
-    @Option(help: "Longest accepted line, in MiB.")
+    @Option(name: .customLong("max-line-mib"), help: "Longest accepted line, in MiB.")
     var maxLineMiB: Int = 256
 
+    /// The spelling ArgumentParser derived from the property name before the option was named,
+    /// kept so scripts that used it still run.
+    @Option(name: .customLong("max-line-mi-b"), help: .hidden)
+    var legacyMaxLineMiB: Int?
+
     func validate() throws {
-        guard maxLineMiB > 0 else { throw ValidationError("--max-line-mib must be positive") }
+        guard lineLimitMiB > 0 else { throw ValidationError("--max-line-mib must be positive") }
     }
 
-    var jsonl: JSONLReadOptions { JSONLReadOptions(onError: onError, maxLineBytes: maxLineMiB << 20) }
+    var lineLimitMiB: Int { legacyMaxLineMiB ?? maxLineMiB }
+
+    var jsonl: JSONLReadOptions { JSONLReadOptions(onError: onError, maxLineBytes: lineLimitMiB << 20) }
 }
 
 extension OnError: ExpressibleByArgument {}
@@ -36,7 +43,7 @@ extension ConversionTarget: ExpressibleByArgument {}
 
 /// `--format auto|humaneval|…`: `auto` detects from the first record.
 enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, humaneval, humanevalcomm, mbpp, apps, chat, problem
+    case auto, humaneval, humanevalcomm, mbpp, apps, chat, sharegpt, alpaca, problem
 
     var format: DatasetFormat? { DatasetFormat(rawValue: rawValue) }
 }

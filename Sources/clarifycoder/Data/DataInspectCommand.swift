@@ -13,7 +13,7 @@ struct DataInspectCommand: ParsableCommand {
     @Argument(help: "The dataset file (.jsonl or .jsonl.gz).")
     var path: String
 
-    @Option(help: "auto (detect from the first record), humaneval, humanevalcomm, mbpp, apps, chat or problem.")
+    @Option(help: "auto (detect from the first record), humaneval, humanevalcomm, mbpp, apps, chat, sharegpt, alpaca or problem.")
     var format: FormatChoice = .auto
 
     @Flag(help: "Print the summary as one JSON object.")
@@ -46,12 +46,12 @@ enum SummaryTable {
         var rows: [(String, String)] = [
             ("file", summary.path),
             ("format", summary.format.rawValue),
-            (summary.format == .chat ? "dialogues" : "problems", String(summary.records)),
+            (summary.format.holdsDialogues ? "dialogues" : "problems", String(summary.records)),
             ("lines", "\(summary.stats.lines) (\(summary.stats.blankLines) blank, \(summary.stats.skipped) skipped)"),
         ]
         if summary.stats.byteOrderMark { rows.append(("byte-order mark", "yes (stripped)")) }
         if summary.duplicateIds > 0 { rows.append(("duplicate ids", String(summary.duplicateIds))) }
-        if summary.format == .chat {
+        if summary.format.holdsDialogues {
             rows.append(("messages/dialogue", distribution(summary.messagesPerDialogue)))
         } else {
             rows.append(("tests/problem", distribution(summary.testsPerProblem)))

@@ -3,6 +3,7 @@ import Backends
 import ClarifyCore
 import Eval
 import Foundation
+import LLM
 import Sandbox
 
 /// `clarifycoder eval`: a model on HumanEval or HumanEvalComm, recorded in RUN_DIR/run.sqlite.
@@ -102,6 +103,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Continue the run in --out (same flags) instead of refusing to touch it.")
     var resume = false
 
+    @Flag(help: "Print the summary as one JSON object on standard output (progress stays on standard error).")
+    var json = false
+
+    @Option(help: "Write every prompt sample as a JSON line to FILE: id, prompt, response, classification, judge answer and grade, verdict.")
+    var logSamples: String?
+
     func validate() throws {
         guard ["humaneval", "humanevalcomm"].contains(benchmark) else {
             throw ValidationError("--benchmark must be humaneval or humanevalcomm, got '\(benchmark)'")
@@ -130,6 +137,9 @@ struct EvalCommand: AsyncParsableCommand {
                 "--adapter needs a local model (\(KnownModel.names.joined(separator: ", ")), a .gguf file or a "
                     + "Hugging Face folder)")
         }
+        if let template, ChatTemplate(named: template) == nil {
+            throw ValidationError("unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
+        }
     }
 
     func modelSpec() throws -> ModelSpec { try ModelArgument.parse(model, option: "--model") }
@@ -148,12 +158,24 @@ struct EvalCommand: AsyncParsableCommand {
     var storePath: String { (out as NSString).appendingPathComponent("run.sqlite") }
 
     func run() async throws {
+        let result = try await evaluate()
+        if let logSamples { try writeSampleLog(result, to: logSamples) }
+        print(summary(of: result))
+    }
+
+    /// What `eval` prints on standard output: the summary table, or with `--json` one JSON object.
+    func summary(of result: EvaluationResult) -> String {
+        json ? EvalSummaryJSON(result).json : EvalSummary.render(result)
+    }
+
+    /// Runs (or resumes) the evaluation the flags describe; progress goes to standard error.
+    func evaluate() async throws -> EvaluationResult {
         let problems = try loadProblems()
         if !resume, FileManager.default.fileExists(atPath: storePath),
             let runs = try? RunStore(path: storePath).listRuns(), let last = runs.last
         {
-            throw CommandFailure(
-                message: "\(storePath) already holds run \(last.id) (\(last.mode.rawValue), \(last.model)); "
+            throw ValidationError(
+                "\(storePath) already holds run \(last.id) (\(last.mode.rawValue), \(last.model)); "
                     + "pass --resume to continue it, or choose another --out")
         }
         let sandbox = try Sandbox()
@@ -183,7 +205,7 @@ struct EvalCommand: AsyncParsableCommand {
             await loaded.shutdown()
             throw CommandFailure(error)
         }
-        print(EvalSummary.render(result))
+        return result
     }
 
     var benchmarkName: String { data.map { "\(benchmark):\(($0 as NSString).lastPathComponent)" } ?? benchmark }
@@ -195,8 +217,8 @@ struct EvalCommand: AsyncParsableCommand {
         } else if benchmark == "humaneval" {
             do { path = try AssetStore().path(for: .humaneval) } catch { throw CommandFailure(error) }
         } else {
-            throw CommandFailure(
-                message: """
+            throw ValidationError(
+                """
                     HumanEvalComm is not bundled (it is not on PyPI). Pass its JSONL with --data PATH, or build \
                     the offline HumanEvalComm-format set from HumanEval:
                       clarifycoder synthesize --problems "$(clarifycoder data path humaneval)" \

@@ -41,6 +41,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if examples < 0 { throw ValidationError("--examples must be 0 or more") }
         _ = try formats()
+        _ = try formats()
     }
 
     func formats() throws -> [ReportFileFormat] {
@@ -63,9 +64,7 @@ struct ReportCommand: ParsableCommand {
         }
         if !name.isEmpty && name.count != located.count {
             let list = located.map { "\($0.storePath)#\($0.run.id)" }.joined(separator: ", ")
-            throw CommandFailure(
-                message: "\(located.count) run(s) found (\(list)) but \(name.count) --name given: give one name per run"
-            )
+            throw ValidationError("\(located.count) run(s) found (\(list)) but \(name.count) --name given: give one name per run")
         }
         let names = name.isEmpty ? Self.distinctNames(located) : name
         var reportRuns: [ReportRun] = []

@@ -3,7 +3,7 @@ import ClarifyCore
 import Foundation
 import Synth
 
-/// `clarifycoder mix DIR… --ratio 40:60 --out DIR [--seed S] [--val-fraction F] [--stages N] [--format …]`.
+/// `clarifycoder mix DIR… --ratio 40:60 --out DIR [--seed S] [--val-fraction F] [--stages N] [--format …] [--on-error fail|skip]`.
 struct MixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mix",
@@ -45,6 +45,8 @@ struct MixCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Code answers repeat the function's docstring (--no-docstrings: signature and body only).")
     var docstrings = true
 
+    @OptionGroup var read: ReadOptions
+
     func validate() throws {
         guard parsedRatio != nil else { throw ValidationError("--ratio must look like 40:60") }
         guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1)") }
@@ -63,11 +65,15 @@ struct MixCommand: ParsableCommand {
             dialogue: DialogueFormat(target: target, confirmClear: confirmClear, docstrings: docstrings), outputDirectory: out,
             command: "clarifycoder " + CommandLine.arguments.dropFirst().joined(separator: " "))
         let manifest: MixtureManifest
+        let stats: JSONLStats
         do {
-            manifest = try Mixture.run(inputs: inputs, parameters: parameters)
+            let input = try Mixture.readExamples(inputs: inputs, options: read.jsonl)
+            stats = input.stats
+            manifest = try Mixture.write(examples: input.examples, parameters: parameters)
         } catch {
             throw CommandFailure(error)
         }
+        reportSkipped(stats)
         for split in ["train", "validation"] {
             if let s = manifest.splits[split] {
                 print("\(split): \(s.examples) examples (\(s.original) original) in \(out)/\(s.file)")

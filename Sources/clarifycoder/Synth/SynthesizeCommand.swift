@@ -74,6 +74,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many problems (resume later to finish).")
     var limit: Int?
 
+    @OptionGroup var read: ReadOptions
+
     func validate() throws {
         guard perProblem > 0 else { throw ValidationError("--per-problem must be at least 1") }
         switch synthesizer {
@@ -112,8 +114,13 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let input: [Problem]
         do {
             let categories = try SynthesisRun.categories(forKinds: kinds.split(separator: ",").map(String.init))
-            input = problems == "bank"
-                ? ProblemBank.problems(style: bankStyle).map(\.problem) : try DatasetReader.loadProblems(path: problems).problems
+            if problems == "bank" {
+                input = ProblemBank.problems(style: bankStyle).map(\.problem)
+            } else {
+                let file = try DatasetReader.loadProblems(path: problems, options: read.jsonl)
+                input = file.problems
+                reportSkipped(file.stats)
+            }
             let command = "clarifycoder " + CommandLine.arguments.dropFirst().filter { $0 != "--resume" }.joined(separator: " ")
             parameters = SynthesisRun.Parameters(
                 categories: categories, perProblem: perProblem, seed: seed, outputDirectory: out, resume: resume,

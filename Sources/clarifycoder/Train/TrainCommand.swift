@@ -113,6 +113,9 @@ struct TrainCommand: ParsableCommand {
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if data == nil && !resume { throw ValidationError("--data is required (unless resuming with --resume)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let template, ChatTemplate(named: template) == nil {
+            throw ValidationError("unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
+        }
         if decisionWeight <= 0 && (decisionSkipPrefix || decisionBalance) {
             throw ValidationError("--decision-skip-prefix and --decision-balance shape the --decision-weight term; give a weight above 0")
         }
@@ -141,7 +144,7 @@ struct TrainCommand: ParsableCommand {
         if resume && data == nil {
             let file = out + "/training.json"
             guard let bytes = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure(message: "\(file): no such file; give --data to start a run")
+                throw ValidationError("\(file): no such file; give --data to start a run")
             }
             do {
                 return try JSONDecoder().decode(TrainingParameters.self, from: bytes)
@@ -164,10 +167,11 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let threads { Parallel.threadCount = threads }
         let parameters = try self.parameters()
+        do { try parameters.validate() } catch { throw ValidationError(String(describing: error)) }
         let bar = TrainingProgressLine()
         let result: TrainingResult
         do {
-            printError("loading \(parameters.model)")
+            printError("checking the data, then loading \(parameters.model)")
             result = try SFTTrainer.run(parameters, output: out, resume: resume) { progress in
                 bar.draw(progress)
                 return .more

@@ -76,6 +76,27 @@ struct SFTDataTests {
         guard case .tooLong = tight else { Issue.record("expected a refusal to cut the answer"); return }
     }
 
+    @Test("ShareGPT and Alpaca lines (`mix --format`) train as the same dialogues as chat lines")
+    func otherFormats() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sft-formats-\(getpid()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = [
+            #"{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}"#,
+            #"{"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]}"#,
+            #"{"instruction": "hi", "input": "", "output": "hello"}"#,
+            #"{"conversations": [{"from": "human", "value": "hi"}, {"from": "robot", "value": "hello"}]}"#,
+        ]
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try ChatDataFile.load(path: path)
+        } throws: { error in
+            "\(error)".contains("\(path):4: field 'conversations[1].from'") && "\(error)".contains("unknown speaker 'robot'")
+        }
+        try lines.dropLast().joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try ChatDataFile.load(path: path)
+        #expect(file.records.map(\.messages) == Array(repeating: [.user("hi"), .assistant("hello")], count: 3))
+    }
+
     @Test("unknown roles, empty answers, missing assistant turns and broken JSON are reported by line")
     func badData() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sft-bad-\(getpid()).jsonl").path

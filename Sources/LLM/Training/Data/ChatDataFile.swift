@@ -2,7 +2,8 @@ import ClarifyCore
 import Foundation
 
 /// The dialogues of a chat JSONL file (`{"messages": [{"role", "content"}, …]}`, the format TRL
-/// and `clarifycoder mix` write), checked for what training needs, with every bad line located.
+/// and `clarifycoder mix` write; ShareGPT and Alpaca records too, see ``ShareGPTRecord`` and
+/// ``AlpacaRecord``), checked for what training needs, with every bad line located.
 ///
 /// Roles are read as text rather than through ``Role`` so that an unknown role (`tool`,
 /// `function`) is reported as such at its `file:line: field 'messages[2].role'`, the same way
@@ -31,10 +32,27 @@ struct ChatDataFile {
         /// Free-form: a `metadata` that is not an object is ignored, as it was before grouping read it.
         var metadata: [String: MetadataValue]?
 
-        enum CodingKeys: String, CodingKey { case messages, metadata }
+        enum CodingKeys: String, CodingKey { case messages, metadata, conversations, instruction }
 
+        /// Chat JSONL, or the ShareGPT / Alpaca records `clarifycoder mix --format` writes (told
+        /// apart by their `conversations` / `instruction` field; without either, `messages` is required).
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
+            let other: Dialogue?
+            if container.contains(.messages) {
+                other = nil
+            } else if container.contains(.conversations) {
+                other = try ShareGPTRecord(from: decoder).dialogue
+            } else if container.contains(.instruction) {
+                other = try AlpacaRecord(from: decoder).dialogue
+            } else {
+                other = nil
+            }
+            if let other {
+                messages = other.messages.map { RawMessage(role: $0.role.rawValue, content: $0.content) }
+                metadata = nil
+                return
+            }
             messages = try container.decode([RawMessage].self, forKey: .messages)
             metadata = try? container.decodeIfPresent([String: MetadataValue].self, forKey: .metadata)
         }

@@ -59,8 +59,8 @@ struct TrainingData {
         } catch {
             throw TrainingError("\(manifestPath): not a mixture manifest: \(error)")
         }
-        if let format = manifest.format, format != "chat" {
-            throw TrainingError("\(manifestPath): format '\(format)' — the trainer reads chat mixtures (`mix --format chat`)")
+        if let format = manifest.format, !["chat", "sharegpt", "alpaca"].contains(format) {
+            throw TrainingError("\(manifestPath): format '\(format)' — the trainer reads chat, sharegpt and alpaca mixtures")
         }
         let folder = (manifestPath as NSString).deletingLastPathComponent
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : folder + "/" + file }
@@ -72,6 +72,15 @@ struct TrainingData {
             validation = resolve(split.file)
         }
         return (stages, validation)
+    }
+
+    /// Reads and checks every file `parameters` name (stages and validation) without a tokenizer,
+    /// so bad data fails in seconds, before a model is loaded.
+    static func check(_ parameters: TrainingParameters) throws {
+        let files = try files(for: parameters)
+        for path in files.stages.map({ $0.1 }) + [files.validation].compactMap({ $0 }) {
+            _ = try ChatDataFile.load(path: path, groupKey: parameters.groupBy)
+        }
     }
 
     /// Reads, checks and tokenizes every file.
