@@ -75,6 +75,7 @@ enum EvaluateStage {
         let engine = try LanguageModel(path: base.path, precision: .native, adapter: adapter)
         let identity = config.train.model + (tuned ? "+adapter" : "")
         let model = LocalChatModel(engine: engine, identity: identity, maxBatch: localBatch, threads: config.eval.threads)
+        let provenance = Provenance.current(model: identity, modelPath: base.path)
         let pool = SandboxPool(sandbox: try Sandbox())
         let selected = try benchmarks(config, layout: layout)
         // Progress over both runs, weighted by their prompt counts (a modified problem has ~4 prompts).
@@ -88,7 +89,7 @@ enum EvaluateStage {
                 // of this stage (same fingerprint, so same settings) started it: continue it.
                 let name = runName(tuned: tuned, benchmark: benchmark.name)
                 let started = try RunStore(path: storePath).listRuns().contains { $0.name == name }
-                let parameters = EvaluationParameters(
+                var parameters = EvaluationParameters(
                     benchmark: benchmark.mode == .humaneval ? "humaneval" : benchmarkLabel(config),
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
@@ -96,6 +97,7 @@ enum EvaluateStage {
                     adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch,
                     repetitionPenalty: config.eval.repetitionPenalty, presencePenalty: config.eval.presencePenalty,
                     frequencyPenalty: config.eval.frequencyPenalty)
+                parameters.provenance = provenance
                 let weight = weights[index]
                 let start = done
                 _ = try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run { state in

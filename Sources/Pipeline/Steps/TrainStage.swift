@@ -77,6 +77,7 @@ enum TrainStage {
                 return Task.isCancelled ? .stop : .more
             }
             try Task.checkCancellation()
+            try Provenance.current(model: config.train.model, modelPath: parameters.model).write(toFolder: context.directory)
         }
     }
 }
