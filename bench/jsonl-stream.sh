@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Streaming JSONL read: `clarifycoder data inspect` (release build) over a generated 1 GB chat
 # JSONL file vs. Python's `json.loads` line loop on the same file. Reports MB/s and peak RSS
-# (/usr/bin/time -v) for both, medians of RUNS runs, plus our peak RSS on a file 10x smaller
-# to show memory stays flat. The generated files live in /tmp and are deleted at exit.
+# (/usr/bin/time -v) for both, medians of RUNS runs (ours and Python's alternate, so a change in
+# machine load hits both), plus our peak RSS on a file 10x smaller to show memory stays flat, and
+# the 1-minute load average before and after (the machine is shared; a high load means noisy
+# numbers). The generated files live in /tmp and are deleted at exit.
 # Last stdout line: one JSON object {"name":"jsonl-stream",...,"ratio":ours_mb_s/python_mb_s}.
 #
+# Needs: python3 (PYTHON=... to use another), /usr/bin/time (Debian package `time`).
+#
+# BUILD=swiftc: instead of the release build of the whole CLI (long on a shared 2-core machine),
+# compile only what `data inspect --format chat` runs — Sources/ClarifyCore/{IO,Datasets,Domain}
+# and a driver calling DatasetSummary.inspect — with the release flags (swiftc -O -wmo).
+#
 # Note the work differs in our disfavour: ours validates UTF-8, decodes every line into typed
-# `Dialogue` values (Codable) and accumulates the summary; Python only parses to dicts.
+# `Dialogue` values (JSONLineDecoder) and accumulates the summary; Python only parses to dicts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB="${SIZE_MB:-1024}"
@@ -18,11 +26,31 @@ if [ -n "${VENV:-}" ]; then
     [ -x "$VENV/bin/python" ] || { echo "jsonl-stream: no Python at $VENV/bin/python (python3 -m venv $VENV)" >&2; exit 2; }
     PYTHON="$VENV/bin/python"
 fi
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 work="$(mktemp -d /tmp/clarifycoder-jsonl-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product clarifycoder >&2
-bin="$(swift build -c release --show-bin-path)/clarifycoder"
+if [ "${BUILD:-release}" = swiftc ]; then
+    cat > "$work/main.swift" <<'SWIFT'
+import Foundation
+// `clarifycoder data inspect FILE --format chat --json`, reduced to the library call it makes.
+do {
+    let summary = try DatasetSummary.inspect(path: CommandLine.arguments[3], format: .chat)
+    print("{\"records\": \(summary.records)}")
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}
+SWIFT
+    nice swiftc -O -wmo -I Sources/CZlibInflate -lz -module-name ClarifyCoreBench -o "$work/inspect" \
+        "$work/main.swift" Sources/ClarifyCore/IO/*.swift Sources/ClarifyCore/Datasets/*.swift \
+        Sources/ClarifyCore/Domain/*.swift >&2
+    bin="$work/inspect"
+else
+    nice swift build -c release --product clarifycoder >&2
+    bin="$(swift build -c release --show-bin-path)/clarifycoder"
+fi
 
 # A realistic chat record (~1 KB): system, user problem, assistant question, user answer, code.
 "$PYTHON" - "$work/big.jsonl" "$SIZE_MB" <<'PY'
@@ -79,9 +107,12 @@ small="$(measure "$bin" data inspect "$work/small.jsonl" --format chat --json)"
 bytes=$(stat -c %s "$work/big.jsonl")
 small_bytes=$(stat -c %s "$work/small.jsonl")
 
-"$PYTHON" - "$bytes" "$small_bytes" "$records" "$small" "${ours[*]}" "${theirs[*]}" <<'PY'
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+
+"$PYTHON" - "$bytes" "$small_bytes" "$records" "$small" "${ours[*]}" "${theirs[*]}" "$load_before" "$load_after" <<'PY'
 import json, statistics, sys
 size, small_size, records = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+load = [float(sys.argv[7]), float(sys.argv[8])]
 def runs(text):
     values = text.split()
     return [(float(values[i]), int(values[i + 1])) for i in range(0, len(values), 2)]
@@ -101,9 +132,11 @@ result = {
     "python_mb_s": round(mb / theirs_s, 1),
     "python_peak_rss_mb": round(statistics.median(r for _, r in theirs) / 1024, 1),
     "ratio": round(theirs_s / ours_s, 3),
+    "load_avg_1m_before_after": load,
 }
 print(f"ours: {result['ours_mb_s']} MB/s, peak RSS {result['ours_peak_rss_mb']} MB "
       f"({result['ours_peak_rss_mb_at_tenth_size']} MB on a file 10x smaller); "
-      f"python json loop: {result['python_mb_s']} MB/s, peak RSS {result['python_peak_rss_mb']} MB", file=sys.stderr)
+      f"python json loop: {result['python_mb_s']} MB/s, peak RSS {result['python_peak_rss_mb']} MB; "
+      f"ratio {result['ratio']}x; load average {load[0]} -> {load[1]}", file=sys.stderr)
 print(json.dumps(result))
 PY

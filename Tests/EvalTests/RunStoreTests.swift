@@ -83,6 +83,21 @@ struct RunStoreTests {
         #expect(try store.items(run: run.id).map(\.status) == [.noCode])
     }
 
+    @Test("a run keeps the provenance it was created with; runs stored without one read as nil")
+    func provenance() throws {
+        let path = EvalRunSupport.scratchStore("provenance")
+        let made = Provenance(
+            version: "0.1.0", commit: "abc", model: "local:/m.gguf", modelSHA256: "ff", command: "clarifycoder eval")
+        let store = try RunStore(path: path)
+        let run = try store.createRun(
+            name: "p", benchmark: "humaneval", mode: .humaneval, model: "m", adapter: nil, evaluatorKind: .none,
+            evaluatorName: nil, seed: 0, samples: 1, settingsJSON: "{}", provenance: made)
+        let older = try sampleRun(store)
+        let reopened = try RunStore(path: path)
+        #expect(try reopened.run(id: run.id).provenance == made)
+        #expect(try reopened.run(id: older.id).provenance == nil)
+    }
+
     @Test("a file that is not SQLite gives an error naming it")
     func notADatabase() throws {
         let path = EvalRunSupport.scratchStore("garbage")

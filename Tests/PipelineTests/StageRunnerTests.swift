@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 import Testing
 
@@ -57,6 +58,10 @@ struct StageRunnerTests {
         #expect(log.all == ["a", "b", "c"])
         #expect(events.all.filter { $0.event == .reused }.map(\.stage) == ["a", "b", "c"])
         #expect(second.ledger.stages["b"]?.status == .done)
+        // Each stage's entry records the invocation that ran it.
+        let saved = try StageLedger.load(runDirectory: directory)
+        #expect(saved.stages["a"]?.provenance?.version == ClarifyCoderVersion.current)
+        #expect(saved.stages["c"]?.provenance?.command == Provenance.commandLine())
     }
 
     @Test("changing a stage's settings redoes it and what depends on it, nothing upstream")

@@ -38,6 +38,8 @@ struct MixtureTests {
         #expect(manifest.stages.map(\.name) == ["code", "mixed"])
         let saved = try JSONDecoder().decode(MixtureManifest.self, from: contents(out + "/manifest.json"))
         #expect(saved == manifest)
+        #expect(saved.provenance?.version == ClarifyCoderVersion.current)
+        #expect(saved.provenance?.command.isEmpty == false, "the command line that made it")
     }
 
     @Test("Alpaca and ShareGPT exports carry the instruction, the turns and the target")

@@ -44,6 +44,12 @@ struct SynthesisRunTests {
         #expect(Set(manifest.rejections.keys) == Set(RejectionReason.allCases.map(\.rawValue)))
         let card = String(decoding: contents(out + "/README.md"), as: UTF8.self)
         #expect(card.contains("clarifycoder synthesize --problems bank") && card.contains("| leak |"))
+        // The manifest says what made it, in the shape every manifest uses.
+        let saved = try JSONSerialization.jsonObject(with: contents(out + "/manifest.json")) as! [String: Any]
+        let provenance = try #require(saved["provenance"] as? [String: Any])
+        #expect(provenance["clarifycoder_version"] as? String == ClarifyCoderVersion.current)
+        #expect(Set(provenance.keys) == ["clarifycoder_version", "git_commit", "model", "model_sha256", "command"])
+        #expect(card.contains("Made by ClarifyCoder \(ClarifyCoderVersion.current)"))
     }
 
     @Test("a run stopped after some problems and killed mid-write resumes to the same files")

@@ -112,7 +112,10 @@ public struct DatasetSummary: Codable, Sendable, Hashable {
 
     mutating func add(_ dialogue: Dialogue) {
         messagesPerDialogue.add(dialogue.messages.count)
-        for role in Set(dialogue.messages.map(\.role)) { fieldCoverage[role.rawValue, default: 0] += 1 }
+        // Each role present counts once; a scan per role instead of a Set keeps hashing out of the hot loop.
+        for role in Role.allCases where dialogue.messages.contains(where: { $0.role == role }) {
+            fieldCoverage[role.rawValue, default: 0] += 1
+        }
         if dialogue.messages.last?.role == .assistant { fieldCoverage["ends_with_assistant", default: 0] += 1 }
     }
 }

@@ -72,7 +72,8 @@ public final class JSONLReader {
     public let options: JSONLReadOptions
     public private(set) var stats = JSONLStats()
     private let lines: LineReader
-    private let decoder = JSONDecoder()
+    private let lineDecoder = JSONLineDecoder()
+    private lazy var foundationDecoder = JSONDecoder()
 
     public init(path: String, options: JSONLReadOptions = JSONLReadOptions()) throws(JSONLError) {
         self.path = path
@@ -89,7 +90,20 @@ public final class JSONLReader {
     /// Hands the next non-blank line to `transform`, mapping what it throws to a located error
     /// (`DecodingError` → field path; ``JSONLError`` → its file and line filled in) and applying
     /// the error policy. Returns `nil` at the end of the file.
+    public func next<T>(_ transform: (JSONLLine, JSONLineDecoder) throws -> T) throws(JSONLError) -> T? {
+        let decoder = lineDecoder
+        return try nextLine { line in try transform(line, decoder) }
+    }
+
+    /// The same with Foundation's `JSONDecoder`, for callers written against it; slower (see
+    /// ``JSONLineDecoder``), so a closure that could take either gets the other overload.
+    @_disfavoredOverload
     public func next<T>(_ transform: (JSONLLine, JSONDecoder) throws -> T) throws(JSONLError) -> T? {
+        let decoder = foundationDecoder
+        return try nextLine { line in try transform(line, decoder) }
+    }
+
+    private func nextLine<T>(_ transform: (JSONLLine) throws -> T) throws(JSONLError) -> T? {
         while true {
             let line: JSONLLine
             do {
@@ -100,7 +114,7 @@ public final class JSONLReader {
                 continue
             }
             do {
-                let value = try transform(line, decoder)
+                let value = try transform(line)
                 stats.records += 1
                 return value
             } catch let error as DecodingError {

@@ -43,36 +43,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses JSON text keeping each number's form: `JSONDecoder` reads numbers exactly but
-    /// reads `0.0` as the integer 0; swift-corelibs' `JSONSerialization` keeps integer versus
-    /// float (`objCType` "d") but rounds some floats through `NSDecimalNumber`. The exact values
-    /// come from the first, the integer/float form from the second.
+    /// Parses JSON text keeping each number's form (`0.0` is a float, `0` an integer), as
+    /// Python's `json` reads it; `JSONDecoder` alone would read `0.0` as the integer 0.
     public static func parse(_ data: Data) throws -> JSONValue {
-        let exact = try JSONDecoder().decode(JSONValue.self, from: data)
-        let forms = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        return exact.withNumberForms(from: forms)
-    }
-
-    private func withNumberForms(from form: Any) -> JSONValue {
-        switch self {
-        case .int(let value):
-            if let number = form as? NSNumber, ["d", "f"].contains(String(cString: number.objCType)) {
-                return .double(Double(value))
-            }
-            return self
-        case .array(let values):
-            guard let forms = form as? [Any], forms.count == values.count else { return self }
-            return .array(zip(values, forms).map { $0.withNumberForms(from: $1) })
-        case .object(let members):
-            guard let forms = form as? [String: Any] else { return self }
-            return .object(
-                members.reduce(into: [:]) { result, member in
-                    result[member.key] =
-                        forms[member.key].map { member.value.withNumberForms(from: $0) } ?? member.value
-                })
-        default:
-            return self
-        }
+        try JSONScanner.parse(data).jsonValue
     }
 
     /// The string, when this is one.

@@ -57,6 +57,8 @@ public struct EvaluationParameters: Sendable {
     public var maxConcurrentRequests: Int
     /// Prompts carried through both rounds together before their results are stored.
     public var chunkSize: Int
+    /// Stored with the run; `nil`: this process's, naming the model by its identity (no hash).
+    public var provenance: Provenance?
 
     public init(
         benchmark: String, problems: [Problem], mode: EvaluationMode, includeOriginals: Bool = true,

@@ -125,7 +125,8 @@ public struct EvaluationRun: Sendable {
         return try store.createRun(
             name: parameters.runName, benchmark: parameters.benchmark, mode: parameters.mode, model: model.identity,
             adapter: parameters.adapter, evaluatorKind: evaluatorKind, evaluatorName: settings.evaluator,
-            seed: parameters.seed, samples: parameters.samples, settingsJSON: json)
+            seed: parameters.seed, samples: parameters.samples, settingsJSON: json,
+            provenance: parameters.provenance ?? Provenance(model: model.identity))
     }
 
     static func differences(_ old: EvaluationSettings?, _ new: EvaluationSettings) -> String {

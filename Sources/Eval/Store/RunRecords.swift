@@ -47,6 +47,8 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// `nil` while the run is unfinished (killed, or still running).
     public var finishedAt: Date?
+    /// What made the run: version, commit, model hash, command (`nil` for runs stored before it was recorded).
+    public var provenance: Provenance? = nil
 }
 
 /// How an item's dialogue ended.

@@ -5,11 +5,11 @@ import GRDB
 /// The SQLite record of evaluation runs: every item's dialogue, every model call, every execution
 /// and the metrics, so a run resumes where it stopped and reports are rebuilt from it alone.
 ///
-/// Schema (version 1; `PRAGMA user_version` is managed by GRDB's migrator):
+/// Schema (migrations v1, v2; GRDB's migrator records which ran):
 ///
 /// | table | one row per | key columns |
 /// |---|---|---|
-/// | `runs` | run | `id`, `name`, `benchmark`, `mode`, `model`, `adapter`, `evaluator_kind`, `evaluator_name`, `seed`, `samples`, `settings_json`, `created_at`, `finished_at` |
+/// | `runs` | run | `id`, `name`, `benchmark`, `mode`, `model`, `adapter`, `evaluator_kind`, `evaluator_name`, `seed`, `samples`, `settings_json`, `created_at`, `finished_at`, `provenance_json` (v2) |
 /// | `items` | sample of a prompt | `run_id`, `position`, `problem_id`, `category`, `sample`, `prompt`, `round1_response`, `strict_verdict`, `paper_verdict`, `llm_verdict`, `questions`, `evaluator_kind`, `evaluator_answers`, `grade`, `round2_response`, `final_code`, `status`, `error` |
 /// | `model_calls` | distinct request of a run | `run_id`, `role`, `request_hash`, `request_json`, `response_json`, `latency_s`, `error` |
 /// | `executions` | executed item sample | `item_id`, `sample`, `verdict`, `tests_passed`, `tests_total`, `detail`, `outcomes_json` |
@@ -22,18 +22,21 @@ public final class RunStore: Sendable {
     public let path: String
     let queue: DatabaseQueue
 
-    /// Opens the store at `path`, creating the file and its tables when absent.
-    public init(path: String) throws {
+    /// Opens the store at `path`, creating the file and its tables when absent and bringing an older
+    /// schema up to date. `readOnly` opens an existing file as it is, for readers that must not change
+    /// what they were pointed at (reports): columns newer than the file read as absent.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+        if !directory.isEmpty && !readOnly {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
+            if !readOnly { try Self.migrator.migrate(queue) }
         } catch {
             throw RunStoreError("\(path): cannot open the run store: \(error)")
         }
@@ -114,6 +117,10 @@ public final class RunStore: Sendable {
                     );
                     """)
         }
+        // v2: the run's ``Provenance`` (version, commit, model hash, command) as JSON; NULL for older runs.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN provenance_json TEXT")
+        }
         return migrator
     }
 
@@ -122,25 +129,27 @@ public final class RunStore: Sendable {
     /// Adds a run and returns it with its id.
     public func createRun(
         name: String, benchmark: String, mode: EvaluationMode, model: String, adapter: String?,
-        evaluatorKind: EvaluatorKind, evaluatorName: String?, seed: Int, samples: Int, settingsJSON: String
+        evaluatorKind: EvaluatorKind, evaluatorName: String?, seed: Int, samples: Int, settingsJSON: String,
+        provenance: Provenance? = nil
     ) throws -> RunRecord {
         let now = Date()
+        let provenanceJSON = provenance.map { String(decoding: $0.json, as: UTF8.self) }
         let id = try queue.write { db -> Int64 in
             try db.execute(
                 sql: """
                     INSERT INTO runs (name, benchmark, mode, model, adapter, evaluator_kind, evaluator_name, seed,
-                        samples, settings_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        samples, settings_json, created_at, provenance_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     name, benchmark, mode.rawValue, model, adapter, evaluatorKind.rawValue, evaluatorName, seed,
-                    samples, settingsJSON, now,
+                    samples, settingsJSON, now, provenanceJSON,
                 ])
             return db.lastInsertedRowID
         }
         return RunRecord(
             id: id, name: name, benchmark: benchmark, mode: mode, model: model, adapter: adapter,
             evaluatorKind: evaluatorKind, evaluatorName: evaluatorName, seed: seed, samples: samples,
-            settingsJSON: settingsJSON, createdAt: now, finishedAt: nil)
+            settingsJSON: settingsJSON, createdAt: now, finishedAt: nil, provenance: provenance)
     }
 
     /// Every run, oldest first.
@@ -176,7 +185,10 @@ public final class RunStore: Sendable {
             id: row["id"], name: row["name"], benchmark: row["benchmark"], mode: mode, model: row["model"],
             adapter: row["adapter"], evaluatorKind: evaluator, evaluatorName: row["evaluator_name"],
             seed: row["seed"], samples: row["samples"], settingsJSON: row["settings_json"],
-            createdAt: row["created_at"], finishedAt: row["finished_at"])
+            createdAt: row["created_at"], finishedAt: row["finished_at"],
+            provenance: (row.hasColumn("provenance_json") ? row["provenance_json"] as String? : nil).flatMap {
+                try? JSONDecoder().decode(Provenance.self, from: Data($0.utf8))
+            })
     }
 }
 

@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 
 /// `RUN_DIR/pipeline.json`: per stage, the fingerprint it ran with, whether it finished, and the
@@ -14,9 +15,24 @@ public struct StageLedger: Codable, Sendable, Hashable {
         public var attempts: Int
         public var startedAt: String
         public var finishedAt: String?
+        /// The invocation that last ran the stage (absent from ledgers written before it was recorded).
+        public var provenance: Provenance?
+
+        public init(
+            fingerprint: String, status: Status, seconds: Double, attempts: Int, startedAt: String,
+            finishedAt: String?, provenance: Provenance? = nil
+        ) {
+            self.fingerprint = fingerprint
+            self.status = status
+            self.seconds = seconds
+            self.attempts = attempts
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.provenance = provenance
+        }
 
         enum CodingKeys: String, CodingKey {
-            case fingerprint, status, seconds, attempts
+            case fingerprint, status, seconds, attempts, provenance
             case startedAt = "started_at"
             case finishedAt = "finished_at"
         }

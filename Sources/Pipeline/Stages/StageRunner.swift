@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 
 /// Runs stages in order in a run folder, reusing and resuming through the ``StageLedger``:
@@ -10,10 +11,13 @@ import Foundation
 public struct StageRunner: Sendable {
     public let runDirectory: String
     public let stages: [Stage]
+    /// Recorded in the ledger entry of every stage this invocation runs.
+    public let provenance: Provenance
 
-    public init(runDirectory: String, stages: [Stage]) {
+    public init(runDirectory: String, stages: [Stage], provenance: Provenance = Provenance()) {
         self.runDirectory = runDirectory
         self.stages = stages
+        self.provenance = provenance
     }
 
     /// What one invocation did, per stage.
@@ -68,7 +72,8 @@ public struct StageRunner: Sendable {
             } catch { throw PipelineError.io(directory, error) }
             var current = StageLedger.Entry(
                 fingerprint: fingerprint, status: .running, seconds: resuming ? entry!.seconds : 0,
-                attempts: (resuming ? entry!.attempts : 0) + 1, startedAt: StageLedger.timestamp(), finishedAt: nil)
+                attempts: (resuming ? entry!.attempts : 0) + 1, startedAt: StageLedger.timestamp(), finishedAt: nil,
+                provenance: provenance)
             ledger.stages[stage.name] = current
             try ledger.save(runDirectory: runDirectory)
             if resuming { outcome.resumed.append(stage.name) } else { outcome.ran.append(stage.name) }

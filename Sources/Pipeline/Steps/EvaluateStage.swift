@@ -70,9 +70,10 @@ enum EvaluateStage {
     static let localBatch = 16
 
     static func run(_ config: PipelineConfig, layout: RunLayout, tuned: Bool, context: StageContext) async throws {
+        let spec = try ModelSpec(parsing: config.train.model)
         let model = try LocalChatModel(
-            spec: ModelSpec(parsing: config.train.model), adapter: tuned ? layout.adapter : nil, maxBatch: localBatch,
-            threads: config.eval.threads)
+            spec: spec, adapter: tuned ? layout.adapter : nil, maxBatch: localBatch, threads: config.eval.threads)
+        let provenance = Provenance.current(model: model.identity, modelPath: try spec.localPath())
         let pool = SandboxPool(sandbox: try Sandbox())
         let selected = try benchmarks(config, layout: layout)
         // Progress over both runs, weighted by their prompt counts (a modified problem has ~4 prompts).
@@ -86,7 +87,7 @@ enum EvaluateStage {
                 // of this stage (same fingerprint, so same settings) started it: continue it.
                 let name = runName(tuned: tuned, benchmark: benchmark.name)
                 let started = try RunStore(path: storePath).listRuns().contains { $0.name == name }
-                let parameters = EvaluationParameters(
+                var parameters = EvaluationParameters(
                     benchmark: benchmark.mode == .humaneval ? "humaneval" : benchmarkLabel(config),
                     problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
                     samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
@@ -94,6 +95,7 @@ enum EvaluateStage {
                     adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch,
                     repetitionPenalty: config.eval.repetitionPenalty, presencePenalty: config.eval.presencePenalty,
                     frequencyPenalty: config.eval.frequencyPenalty)
+                parameters.provenance = provenance
                 let weight = weights[index]
                 let start = done
                 _ = try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run { state in

@@ -72,6 +72,8 @@ public struct PipelineSummary: Codable, Sendable {
         public var requirement: String
         public var value: Double?
         public var met: Bool
+        /// Prompts the value is over.
+        public var n: Int?
     }
 
     /// `HumanEvalComm` or `HumanEvalComm (offline, rule-based from HumanEval)`.
@@ -82,6 +84,8 @@ public struct PipelineSummary: Codable, Sendable {
     public var seed: UInt64
     public var models: [Model]
     public var targets: [Target]
+    /// What wrote the summary (the model hashes are in each run store's provenance).
+    public var provenance: Provenance? = Provenance()
 
     /// The honest-reporting notes every rendering carries.
     public var notes: [String] {
@@ -122,23 +126,16 @@ public struct PipelineSummary: Codable, Sendable {
         return PipelineSummary(
             benchmark: offline ? "HumanEvalComm (offline, rule-based from HumanEval)" : "HumanEvalComm (\(config.eval.humanevalcomm))",
             offline: offline, evaluator: config.eval.evaluator, seed: config.seed, models: models,
-            targets: targets(base: models[0].headline, tuned: models[1].headline))
+            targets: targets(base: models[0].breakdown, tuned: models[1].breakdown))
     }
 
-    /// Issue 8's targets for the tuned model.
-    static func targets(base: Headline, tuned: Headline) -> [Target] {
-        func atLeast(_ value: Double?, _ bound: Double) -> Bool { value.map { $0 >= bound } ?? false }
-        let passFloor = base.passAt1Original.map { $0 - 0.01 }
-        return [
-            Target(name: "communication rate", requirement: "≥ 63%", value: tuned.communicationRate,
-                   met: atLeast(tuned.communicationRate, 0.63)),
-            Target(name: "good question rate", requirement: "≥ 52%", value: tuned.goodQuestionRate,
-                   met: atLeast(tuned.goodQuestionRate, 0.52)),
-            Target(name: "over-asking on HumanEval originals", requirement: "≤ 10%", value: tuned.overAskingRate,
-                   met: tuned.overAskingRate.map { $0 <= 0.10 } ?? false),
-            Target(name: "Pass@1 on HumanEval originals", requirement: "≥ base − 1 point", value: tuned.passAt1Original,
-                   met: passFloor.map { atLeast(tuned.passAt1Original, $0) } ?? false),
-        ]
+    /// Issue 8's targets for the tuned model, judged by the report's rules (``ReportTarget``).
+    static func targets(base: MetricBreakdown, tuned: MetricBreakdown) -> [Target] {
+        ReportTarget.evaluate(tuned, baseline: base).map { target in
+            Target(
+                name: target.name, requirement: target.requirement, value: target.value, met: target.verdict == .met,
+                n: target.n)
+        }
     }
 
     /// `summary.json` and `summary.md` into `directory`.
@@ -172,7 +169,7 @@ public struct PipelineSummary: Codable, Sendable {
         lines.append("| prompts (modified / original) | "
             + models.map { "\($0.modifiedPrompts) / \($0.originalPrompts)" }.joined(separator: " | ") + " |")
         lines.append("")
-        lines.append("Targets (tuned): " + targets.map { "\($0.name) \($0.requirement): \(Self.percent($0.value)) \($0.met ? "met" : "NOT met")" }
+        lines.append("Targets (tuned): " + targets.map { "\($0.name) \($0.requirement): \(Self.percent($0.value)) \($0.met ? "met" : "NOT met") (n = \($0.n ?? 0))" }
             .joined(separator: "; ") + ".")
         lines.append("")
         lines += notes

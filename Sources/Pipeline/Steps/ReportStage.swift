@@ -32,14 +32,16 @@ enum ReportStage {
         var curves: [TrainingCurve] = []
         let metricsFile = layout.training + "/metrics.jsonl"
         if FileManager.default.fileExists(atPath: metricsFile) {
-            curves.append(try TrainingLog.read(path: metricsFile).curve(title: "LoRA fine-tuning loss"))
+            let log = try TrainingLog.read(path: metricsFile)
+            curves.append(log.curve(title: "LoRA fine-tuning loss"))
+            if let decision = log.decisionCurve() { curves.append(decision) }
         }
         let stages = ledger.order.map { name in
             StageTiming(name: name, seconds: ledger.stages[name]?.seconds, reused: false)
         }
         let settings = ConfigField.all.map { ReportSetting($0.key, $0.value(in: config).description) }
         let runs = try summary.models.map { model in
-            ReportRun(
+            try ReportRun(
                 name: model.name, model: model.model, adapter: model.adapter,
                 benchmark: ReportBenchmark(
                     // The renderers add "(offline)" to an offline benchmark's name themselves.
@@ -57,12 +59,13 @@ enum ReportStage {
                     ReportSetting("modified prompts", String(model.modifiedPrompts)),
                 ],
                 metrics: model.breakdown,
-                examples: ReportExample.select(from: try examples(of: model), limit: config.report.examples))
+                examples: ReportExample.select(from: try examples(of: model), limit: config.report.examples),
+                provenance: RunStore(path: model.store).listRuns().last?.provenance)
         }
         return EvaluationReport(
             title: "ClarifyCoder pipeline: base vs tuned", runs: runs, trainingCurves: curves, stages: stages,
             // The renderers state the evaluator's caveat themselves; the notes add the store and seed.
-            settings: settings, notes: Array(summary.notes.prefix(2)))
+            settings: settings, notes: Array(summary.notes.prefix(2)), provenance: summary.provenance)
     }
 
     /// Every question a model asked (sample 0), from its store: on modified prompts what the

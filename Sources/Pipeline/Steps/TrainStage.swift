@@ -81,6 +81,7 @@ enum TrainStage {
             try Task.checkCancellation()
             try TrainingLog.writeLossCurve(
                 runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
+            try Provenance.current(model: config.train.model, modelPath: parameters.model).write(toFolder: context.directory)
         }
     }
 }

@@ -21,11 +21,13 @@ public enum Mixture {
         public var dialogue: DialogueFormat
         public var outputDirectory: String
         public var command: String
+        /// Recorded in `manifest.json` (version, commit, the command).
+        public var provenance: Provenance
 
         public init(
             ratio: (original: Int, clarify: Int) = (40, 60), seed: UInt64 = 0, validationFraction: Double = 0.1,
             stages: Int = 1, format: ExportFormat = .chat, dialogue: DialogueFormat = DialogueFormat(),
-            outputDirectory: String, command: String = ""
+            outputDirectory: String, command: String = "", provenance: Provenance? = nil
         ) {
             self.ratio = ratio
             self.seed = seed
@@ -35,6 +37,7 @@ public enum Mixture {
             self.dialogue = dialogue
             self.outputDirectory = outputDirectory
             self.command = command
+            self.provenance = provenance ?? Provenance()
         }
     }
 
@@ -189,9 +192,11 @@ public struct MixtureManifest: Codable, Sendable, Hashable {
     public var command: String
     public var splits: [String: Split] = [:]
     public var stages: [Stage] = []
+    /// What made the mixture (absent from manifests written before it was recorded).
+    public var provenance: Provenance?
 
     enum CodingKeys: String, CodingKey {
-        case format, target, docstrings, ratio, seed, problems, command, splits, stages
+        case format, target, docstrings, ratio, seed, problems, command, splits, stages, provenance
         case validationFraction = "validation_fraction"
         case heldOutProblems = "held_out_problems"
     }
@@ -206,5 +211,6 @@ public struct MixtureManifest: Codable, Sendable, Hashable {
         self.problems = problems
         self.heldOutProblems = heldOutProblems
         command = parameters.command
+        provenance = parameters.provenance
     }
 }

@@ -21,16 +21,19 @@ public struct SynthesisManifest: Codable, Sendable, Hashable {
     /// Attempts that failed, by ``AttemptFailure/Reason`` (every reason listed, zeros included):
     /// unreadable model output, backend errors, and variants dropped by verified ambiguity.
     public var failures: [String: Int]
+    /// What made the run (absent from manifests written before it was recorded).
+    public var provenance: Provenance?
 
     enum CodingKeys: String, CodingKey {
-        case synthesizer, source, seed, problems, examples, rejections, inapplicable, failures
+        case synthesizer, source, seed, problems, examples, rejections, inapplicable, failures, provenance
         case perProblem = "per_problem"
         case problemsWithoutExamples = "problems_without_examples"
         case perCategory = "per_category"
         case perKind = "per_kind"
     }
 
-    init(settings: RunSettings, entries: [LedgerEntry], examples: [ClarifyExample]) {
+    init(settings: RunSettings, entries: [LedgerEntry], examples: [ClarifyExample], provenance: Provenance? = nil) {
+        self.provenance = provenance
         synthesizer = settings.synthesizer
         source = settings.source
         seed = settings.seed
@@ -59,6 +62,7 @@ public struct SynthesisManifest: Codable, Sendable, Hashable {
             "# Clarification dataset", "",
             "Synthesized by ClarifyCoder's `\(synthesizer)` synthesizer from `\(source)` (\(problems) problems, seed \(seed)).", "",
             "```sh", command.isEmpty ? "clarifycoder synthesize" : command, "```", "",
+            provenance.map { "Made by \($0.summary)." } ?? "", "",
             "## Contents", "",
             "| file | what |", "|---|---|",
             "| `examples.jsonl` | one clarify example per line: problem id, category, rewritten prompt, changes, questions, answers, code, dialogue |",

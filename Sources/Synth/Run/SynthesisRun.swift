@@ -27,12 +27,14 @@ public enum SynthesisRun {
         /// Problems synthesized at once (for synthesizers that wait on a model); their records
         /// are still written in input order, so the files do not depend on this.
         public var concurrency: Int
+        /// Recorded in `manifest.json` (version, commit, the synthesizing model, the command).
+        public var provenance: Provenance
 
         public init(
             categories: [ClarificationCategory] = [.ambiguous1, .incomplete1, .inconsistent1], perProblem: Int = 3,
             seed: UInt64 = 0, outputDirectory: String, resume: Bool = false, quality: QualityControl = QualityControl(),
             format: DialogueFormat = DialogueFormat(), command: String = "", sourceName: String = "bank", limit: Int? = nil,
-            concurrency: Int = 1
+            concurrency: Int = 1, provenance: Provenance? = nil
         ) {
             self.categories = categories
             self.perProblem = perProblem
@@ -45,6 +47,7 @@ public enum SynthesisRun {
             self.sourceName = sourceName
             self.limit = limit
             self.concurrency = max(1, concurrency)
+            self.provenance = provenance ?? Provenance()
         }
     }
 
@@ -126,10 +129,12 @@ public enum SynthesisRun {
         try examples.commit()
         try ledger.commit()
         guard entries.count == problems.count else {
-            return SynthesisManifest(settings: settings, entries: entries, examples: [])
+            return SynthesisManifest(
+                settings: settings, entries: entries, examples: [], provenance: parameters.provenance)
         }
         let written = try JSONL.readAll(ClarifyExample.self, from: files.examples).records
-        let manifest = SynthesisManifest(settings: settings, entries: entries, examples: written)
+        let manifest = SynthesisManifest(
+            settings: settings, entries: entries, examples: written, provenance: parameters.provenance)
         try files.writeAtomically(manifest.json, to: files.manifest)
         try files.writeAtomically(manifest.card(command: parameters.command), to: files.card)
         try HumanEvalCommExport.write(problems: problems, examples: written, to: files.humanEvalComm)

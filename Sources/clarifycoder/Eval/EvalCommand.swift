@@ -182,13 +182,15 @@ struct EvalCommand: AsyncParsableCommand {
         for warning in sandbox.warnings { printError(warning) }
         let pool = SandboxPool(sandbox: sandbox, workers: workers)
         let loaded = try await ModelChoice.load(self, problems: problems)
-        let parameters = EvaluationParameters(
+        var parameters = EvaluationParameters(
             benchmark: benchmarkName, problems: problems,
             mode: noClarification ? .noClarification : (benchmark == "humaneval" ? .humaneval : .humanevalcomm),
             includeOriginals: !noOriginals, limit: limit, samples: samples, seed: seed, temperature: temperature,
             topP: topP, maxTokens: maxTokens, storePath: storePath, resume: resume,
             runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency,
             repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty)
+        let weights = model == "smollm2" ? try? AssetStore().path(for: .model) : model
+        parameters.provenance = Provenance.current(model: model, modelPath: weights)
         let bar = LockedProgressLine()
         let result: EvaluationResult
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClarifyCore
 import Eval
 import Foundation
 
@@ -84,7 +85,7 @@ struct ReportCommand: ParsableCommand {
                 ?? (reportRuns.count == 1
                     ? "Evaluation of \(reportRuns[0].name)"
                     : "Evaluation: " + reportRuns.map(\.name).joined(separator: " vs ")),
-            runs: reportRuns, notes: notes)
+            runs: reportRuns, notes: notes, provenance: Provenance())
         let folder = out ?? Self.defaultFolder(located)
         let paths: [String]
         do {

@@ -176,6 +176,8 @@ struct TrainCommand: ParsableCommand {
                 bar.draw(progress)
                 return .more
             }
+            // Beside the trainer's training.json: the same provenance value every manifest carries.
+            try Provenance.current(model: parameters.model, modelPath: parameters.model).write(toFolder: out)
         } catch {
             bar.finish()
             throw CommandFailure(error)

@@ -102,12 +102,12 @@ struct ReportRenderingTests {
         #expect(parsed.error == nil)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
         #expect(html.contains("<style>"))
-        let charts = ReportCharts.perCategory(ReportFixtures.baseVsTuned)
-        #expect(charts.map(\.categories) == Array(repeating: ["original", "1a", "1p"], count: 4))
-        let communication = charts[0].svg()
+        let chart = ReportCharts.communicationByCategory(ReportFixtures.baseVsTuned)
+        #expect(chart.categories == ["original", "1a", "1p"])
+        let communication = chart.svg()
         #expect(ReportFixtures.count("class=\"bar\"", in: communication) == 6)
         #expect(html.contains(communication), "the chart is inline in the page")
-        #expect(parsed.elements.filter { $0 == "svg" }.count == 5, "headline + 4 per-category charts")
+        #expect(parsed.elements.filter { $0 == "svg" }.count == 2, "the headline and communication by category")
         #expect(html.contains("<td class=\"num\">75.0%</td>"))
     }
 

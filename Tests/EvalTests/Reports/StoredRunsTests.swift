@@ -101,3 +101,29 @@ struct StoredRunsTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: text)) == Data("hello".utf8), "never written to")
     }
 }
+
+/// A store written before runs recorded their provenance (schema v1) is read as it is.
+@Suite("Reports from older run stores")
+struct OlderStoreTests {
+    @Test("a v1 store reports its runs with no provenance and is left byte for byte unchanged")
+    func readOnly() throws {
+        let folder = StoreFixtures.folder("v1")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/run.sqlite"
+        try StoreFixtures.write(ReportFixtures.baseOutcomes, to: path, name: "base")
+        // Turn it back into a v1 file: no provenance column, no record of migration v2.
+        do {
+            let store = try RunStore(path: path)
+            try store.queue.write { db in
+                try db.execute(sql: "ALTER TABLE runs DROP COLUMN provenance_json")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            }
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let located = try StoredRuns.locate(folder)
+        let built = try StoredRuns.reportRun(located[0])
+        #expect(built.run.provenance == nil)
+        #expect(built.run.metrics.original.items == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "a report never migrates a store")
+    }
+}

@@ -18,11 +18,14 @@ public struct EvaluationReport: Sendable, Hashable {
     public var settings: [ReportSetting]
     /// Free-text notes shown under the title (one paragraph each).
     public var notes: [String]
+    /// What wrote the report (each run carries its own).
+    public var provenance: Provenance?
 
     public init(
         title: String, runs: [ReportRun], trainingCurves: [TrainingCurve] = [], stages: [StageTiming] = [],
-        settings: [ReportSetting] = [], notes: [String] = []
+        settings: [ReportSetting] = [], notes: [String] = [], provenance: Provenance? = nil
     ) {
+        self.provenance = provenance
         self.title = title
         self.runs = runs
         self.trainingCurves = trainingCurves
@@ -118,12 +121,15 @@ public struct ReportRun: Sendable, Hashable {
     public var metrics: MetricBreakdown
     /// Examples of questions the model asked, already chosen (see `ReportExample.select`).
     public var examples: [ReportExample]
+    /// What made the run, as its store recorded it (`nil` for runs stored before it was).
+    public var provenance: Provenance?
 
     public init(
         name: String, model: String, adapter: String? = nil, benchmark: ReportBenchmark, evaluator: ReportEvaluator,
         seed: Int? = nil, samples: Int = 1, settings: [ReportSetting] = [], metrics: MetricBreakdown,
-        examples: [ReportExample] = []
+        examples: [ReportExample] = [], provenance: Provenance? = nil
     ) {
+        self.provenance = provenance
         self.name = name
         self.model = model
         self.adapter = adapter
@@ -220,10 +226,13 @@ public struct TrainingCurve: Sendable, Hashable {
     public var title: String
     public var series: [LineChart.Series]
     public var logScale: Bool
+    /// What the curves measure, shown under the chart.
+    public var explanation: String?
 
-    public init(title: String, series: [LineChart.Series], logScale: Bool = false) {
+    public init(title: String, series: [LineChart.Series], logScale: Bool = false, explanation: String? = nil) {
         self.title = title
         self.series = series
         self.logScale = logScale
+        self.explanation = explanation
     }
 }

@@ -40,12 +40,23 @@ public struct ReportExample: Sendable, Hashable {
         }
     }
 
+    /// Whether the response holds a real question (a sentence ending in `?`), not only a statement
+    /// or a fragment that a detector took for one.
+    public var asksQuestion: Bool {
+        response.split(whereSeparator: \.isNewline).contains { line in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return text.hasSuffix("?") && text.split(separator: " ").count >= 3
+        }
+    }
+
     /// Up to `limit` examples chosen to show the range of what was asked, deterministically: one
-    /// per category in category order, best grade first, then round again; ties by problem id.
-    /// Examples on original prompts are over-asking and come last.
+    /// per category in category order, real questions (``asksQuestion``) first, then best grade,
+    /// then round again; ties by problem id. Examples on original prompts are over-asking and
+    /// come last.
     public static func select(from candidates: [ReportExample], limit: Int) -> [ReportExample] {
         guard limit > 0 else { return [] }
         let ordered = candidates.sorted { a, b in
+            if a.asksQuestion != b.asksQuestion { return a.asksQuestion }
             if (a.grade ?? 0) != (b.grade ?? 0) { return (a.grade ?? 0) > (b.grade ?? 0) }
             if a.problemID != b.problemID { return naturalLess(a.problemID, b.problemID) }
             return a.response < b.response

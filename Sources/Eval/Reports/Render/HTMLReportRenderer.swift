@@ -13,8 +13,8 @@ public enum HTMLReportRenderer {
         }
         if report.runs.isEmpty { body += "<p>No runs.</p>\n" }
         if !report.runs.isEmpty {
-            body += section("Runs", table(report.runsTable))
-            var results = "<figure>\(ReportCharts.headline(report).svg())</figure>\n"
+            body += section("Targets", targets(report))
+            var results = figure(ReportCharts.headline(report).svg())
             results +=
                 "<p class=\"hint\">Rates over the modified prompts unless the row says otherwise"
                 + (report.runs.count > 1
@@ -23,23 +23,21 @@ public enum HTMLReportRenderer {
             results += table(report.headlineTable)
             body += section("Results", results)
             if !report.categoriesWithData.isEmpty {
-                var perCategory = ReportCharts.perCategory(report).map { "<figure>\($0.svg())</figure>\n" }.joined()
+                var perCategory = figure(ReportCharts.communicationByCategory(report).svg())
                 perCategory += "<p class=\"hint\">On the original prompts, Communication is the over-asking rate.</p>\n"
-                perCategory += table(report.perCategoryTable)
+                perCategory += table(report.perCategoryCompactTable)
                 body += section("Per category", perCategory)
             }
         }
         if !report.trainingCurves.isEmpty {
-            var training = ReportCharts.training(report).map { "<figure>\($0.svg())</figure>\n" }.joined()
+            var training = ""
+            for (chart, curve) in zip(ReportCharts.training(report), report.trainingCurves) {
+                training += figure(chart.svg())
+                if let explanation = curve.explanation { training += "<p class=\"hint\">\(Markup.escape(explanation))</p>\n" }
+            }
             training +=
                 "<ul>\n" + report.trainingSummaries.map { "<li>\(Markup.escape($0))</li>\n" }.joined() + "</ul>\n"
             body += section("Training", training)
-        }
-        if !report.stages.isEmpty { body += section("Time per stage", table(report.stagesTable)) }
-        if !report.settings.isEmpty || report.runs.contains(where: { !$0.settings.isEmpty }) {
-            var settings = report.settings.isEmpty ? "" : table(report.settingsTable)
-            if report.runs.contains(where: { !$0.settings.isEmpty }) { settings += table(report.runSettingsTable) }
-            body += section("Settings", settings)
         }
         let withExamples = report.runs.filter { !$0.examples.isEmpty }
         if !withExamples.isEmpty {
@@ -49,6 +47,21 @@ public enum HTMLReportRenderer {
                 for example in run.examples { examples += article(example, run: run) }
             }
             body += section("Examples of questions asked", examples)
+        }
+        if !report.runs.isEmpty { body += section("Runs", table(report.runsTable)) }
+        if !report.stages.isEmpty { body += section("Time per stage", table(report.stagesTable)) }
+        if !report.settings.isEmpty || report.runs.contains(where: { !$0.settings.isEmpty }) {
+            var settings = ""
+            if report.runs.contains(where: { !$0.settings.isEmpty }) {
+                settings += folded("Settings of each run", table(report.runSettingsTable))
+            }
+            if !report.settings.isEmpty {
+                settings += folded("Experiment settings (\(report.settings.count))", table(report.settingsTable))
+            }
+            body += section("Settings", settings)
+        }
+        if report.provenance != nil || report.runs.contains(where: { $0.provenance != nil }) {
+            body += section("Provenance", table(report.provenanceTable))
         }
         return """
             <!DOCTYPE html>
@@ -74,6 +87,38 @@ public enum HTMLReportRenderer {
         "<section>\n<h2>\(Markup.escape(title))</h2>\n\(content)</section>\n"
     }
 
+    /// A chart drawn at 1.3× its own size (its labels are 9–11 px) but never wider than the page.
+    static func figure(_ svg: String) -> String {
+        var style = ""
+        if let range = svg.range(of: #"width="([0-9.]+)""#, options: .regularExpression) {
+            let digits = svg[range].dropFirst(7).dropLast()
+            if let width = Double(digits) { style = " style=\"width: \(Int((width * 1.3).rounded()))px\"" }
+        }
+        return "<figure\(style)>\(svg)</figure>\n"
+    }
+
+    /// Closed by default: long dumps a reader opens when they need them.
+    static func folded(_ title: String, _ content: String) -> String {
+        "<details>\n<summary>\(Markup.escape(title))</summary>\n\(content)</details>\n"
+    }
+
+    /// One line per target: the verdict first, coloured, then what was required and measured, with n.
+    static func targets(_ report: EvaluationReport) -> String {
+        var out = "<ul class=\"targets\">\n"
+        for target in report.targets {
+            let kind = target.verdict == .met ? "met" : target.verdict == .notMet ? "not-met" : "unmeasured"
+            out +=
+                "<li class=\"\(kind)\"><strong>\(Markup.escape(target.verdict.rawValue))</strong> "
+                + Markup.escape(
+                    "\(target.name) \(target.requirement): \(ReportFormat.percent(target.value))"
+                        + " (n = \(target.n) prompts)") + "</li>\n"
+        }
+        let judged = report.runs.last.map { Markup.escape($0.name) } ?? ""
+        let against = report.runs.count > 1 ? ", Pass@1 against \(Markup.escape(report.runs[0].name))" : ""
+        return out + "</ul>\n<p class=\"hint\">Judged on \(judged)\(against). A rate on few prompts is uncertain: "
+            + "with n = 100, a 95% interval spans about ±10 points.</p>\n"
+    }
+
     public static func table(_ table: ReportTable) -> String {
         var out = "<div class=\"table\"><table>\n<thead><tr>"
         for (index, header) in table.headers.enumerated() {
@@ -89,8 +134,11 @@ public enum HTMLReportRenderer {
                 if index == 0 {
                     out += "<th scope=\"row\">\(Markup.escape(text))</th>"
                 } else {
-                    out +=
-                        "<td\(table.numericColumns.contains(index) ? " class=\"num\"" : "")>\(Markup.escape(text))</td>"
+                    // Only text with a long unbreakable token (a path, a hash) may break anywhere.
+                    let kind =
+                        table.numericColumns.contains(index)
+                        ? " class=\"num\"" : text.split(separator: " ").contains { $0.count > 24 } ? " class=\"long\"" : ""
+                    out += "<td\(kind)>\(Markup.escape(text))</td>"
                 }
             }
             out += "</tr>\n"
@@ -102,12 +150,15 @@ public enum HTMLReportRenderer {
         var out = "<article class=\"example\">\n<h4>\(Markup.escape(ReportText.heading(example)))</h4>\n"
         out += "<p class=\"label\">Prompt</p>\n<pre>\(Markup.escape(ReportText.excerpt(example.prompt)))</pre>\n"
         out +=
-            "<p class=\"label\">Questions</p>\n<pre class=\"response\">"
+            "<p class=\"label\">The model's first response (its questions)</p>\n<pre class=\"response\">"
             + "\(Markup.escape(ReportText.excerpt(example.response)))</pre>\n"
         if let answer = example.answer {
+            // The heuristic evaluator answers with lines of the original prompt: useful to check, not to read first.
+            let pre = "<pre>\(Markup.escape(ReportText.excerpt(answer)))</pre>\n"
             out +=
-                "<p class=\"label\">Evaluator's answer\(run.evaluator.isApproximate ? " (heuristic)" : "")</p>\n"
-                + "<pre>\(Markup.escape(ReportText.excerpt(answer)))</pre>\n"
+                run.evaluator.isApproximate
+                ? folded("Evaluator's answer (heuristic: lines of the original prompt)", pre)
+                : "<p class=\"label\">Evaluator's answer</p>\n" + pre
         }
         return out + "</article>\n"
     }
@@ -115,10 +166,11 @@ public enum HTMLReportRenderer {
 
 /// The charts a report draws, built from its document.
 public enum ReportCharts {
-    /// Every headline metric that some run has, runs as series (legend labels say "heuristic").
+    /// The metrics the targets are about, runs as series (legend labels say "heuristic"); the
+    /// table below the chart has every metric.
     public static func headline(_ report: EvaluationReport) -> GroupedBarChart {
-        let metrics = report.headlineMetrics.filter { metric in report.runs.contains { metric.value($0.metrics) != nil }
-        }
+        let shown: [ReportMetric] = [.communicationRate, .goodQuestionRate, .passAt1, .overAskingRate, .originalPassAt1]
+        let metrics = shown.filter { metric in report.runs.contains { metric.value($0.metrics) != nil } }
         return GroupedBarChart(
             id: "chart-headline", title: "Results",
             categories: metrics.map(\.shortLabel),
@@ -127,19 +179,17 @@ public enum ReportCharts {
             })
     }
 
-    /// One chart per per-category metric that some run has, categories with data on the x axis.
-    public static func perCategory(_ report: EvaluationReport) -> [GroupedBarChart] {
+    /// Communication by category: the one per-category chart (the table has the other metrics).
+    public static func communicationByCategory(_ report: EvaluationReport) -> GroupedBarChart {
         let categories = report.categoriesWithData
-        return ReportMetric.perCategory.compactMap { metric in
-            let series = report.runs.map { run in
+        return GroupedBarChart(
+            id: "chart-category-communication", title: "Communication by category (original: over-asking)",
+            categories: categories.map(\.rawValue),
+            series: report.runs.map { run in
                 GroupedBarChart.Series(
-                    name: run.columnTitle, values: categories.map { run.metrics.perCategory[$0].flatMap(metric.value) })
-            }
-            guard series.contains(where: { $0.values.contains { $0 != nil } }) else { return nil }
-            return GroupedBarChart(
-                id: "chart-category-\(metric.rawValue)", title: "\(metric.perCategoryLabel) by category",
-                categories: categories.map(\.rawValue), series: series)
-        }
+                    name: run.columnTitle,
+                    values: categories.map { run.metrics.perCategory[$0].flatMap(ReportMetric.communicationRate.value) })
+            })
     }
 
     public static func training(_ report: EvaluationReport) -> [LineChart] {

@@ -27,7 +27,7 @@ private struct ReportJSON: Encodable {
     init(_ report: EvaluationReport) { self.report = report }
 
     enum Keys: String, CodingKey {
-        case schema, title, notes, caveats, runs, comparisons, training, stages, settings
+        case schema, title, notes, caveats, runs, comparisons, training, stages, settings, provenance, targets
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -47,6 +47,8 @@ private struct ReportJSON: Encodable {
         try container.encode(report.trainingCurves.map(CurveJSON.init), forKey: .training)
         try container.encode(report.stages.map(StageJSON.init), forKey: .stages)
         try container.encode(report.settings.map(SettingJSON.init), forKey: .settings)
+        try container.encode(report.provenance, forKey: .provenance)
+        try container.encode(report.targets, forKey: .targets)
     }
 }
 
@@ -54,7 +56,7 @@ private struct RunJSON: Encodable {
     let run: ReportRun
 
     enum Keys: String, CodingKey {
-        case name, model, adapter, benchmark, evaluator, seed, samples, settings, metrics, examples
+        case name, model, adapter, benchmark, evaluator, seed, samples, settings, metrics, examples, provenance
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -69,6 +71,7 @@ private struct RunJSON: Encodable {
         try container.encode(run.settings.map(SettingJSON.init), forKey: .settings)
         try container.encode(BreakdownJSON(metrics: run.metrics), forKey: .metrics)
         try container.encode(run.examples.map(ExampleJSON.init), forKey: .examples)
+        try container.encode(run.provenance, forKey: .provenance)
     }
 }
 

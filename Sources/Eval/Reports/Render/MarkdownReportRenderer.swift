@@ -13,6 +13,7 @@ public enum MarkdownReportRenderer {
         if report.runs.isEmpty { out += "No runs.\n\n" }
 
         if !report.runs.isEmpty {
+            out += "## Targets\n\n" + table(report.targetsTable) + "\n"
             out += "## Runs\n\n" + table(report.runsTable) + "\n"
             out += "## Results\n\n"
             out +=
@@ -31,12 +32,16 @@ public enum MarkdownReportRenderer {
             out += "## Training\n\n"
             for line in report.trainingSummaries { out += "- \(inline(line))\n" }
             out += "\n"
+            for explanation in report.trainingCurves.compactMap(\.explanation) { out += inline(explanation) + "\n\n" }
         }
         if !report.stages.isEmpty { out += "## Time per stage\n\n" + table(report.stagesTable) + "\n" }
         if !report.settings.isEmpty || report.runs.contains(where: { !$0.settings.isEmpty }) {
             out += "## Settings\n\n"
             if !report.settings.isEmpty { out += table(report.settingsTable) + "\n" }
             if report.runs.contains(where: { !$0.settings.isEmpty }) { out += table(report.runSettingsTable) + "\n" }
+        }
+        if report.provenance != nil || report.runs.contains(where: { $0.provenance != nil }) {
+            out += "## Provenance\n\n" + table(report.provenanceTable) + "\n"
         }
         let withExamples = report.runs.filter { !$0.examples.isEmpty }
         if !withExamples.isEmpty {

@@ -27,7 +27,7 @@ public enum StoredRuns {
         try checkIsRunStore(storePath)
         let runs: [RunRecord]
         do {
-            runs = try RunStore(path: storePath).listRuns()
+            runs = try RunStore(path: storePath, readOnly: true).listRuns()
         } catch {
             throw ReportError("\(storePath): cannot read its runs: \(error)")
         }
@@ -90,7 +90,7 @@ public enum StoredRuns {
         let candidates: [QuestionExample]
         let statuses: [ItemStatus: Int]
         do {
-            store = try RunStore(path: located.storePath)
+            store = try RunStore(path: located.storePath, readOnly: true)
             metrics = try store.breakdown(run: record.id)
             candidates = try store.exampleQuestions(run: record.id, limit: Int.max)
             statuses = try store.statusCounts(run: record.id)
@@ -132,7 +132,8 @@ public enum StoredRuns {
         let run = ReportRun(
             name: runName, model: record.model, adapter: record.adapter,
             benchmark: benchmark ?? Self.benchmark(record.benchmark), evaluator: evaluator, seed: record.seed,
-            samples: record.samples, settings: settings, metrics: metrics, examples: chosen)
+            samples: record.samples, settings: settings, metrics: metrics, examples: chosen,
+            provenance: record.provenance)
         return (run, notes)
     }
 

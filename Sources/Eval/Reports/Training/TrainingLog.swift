@@ -27,6 +27,18 @@ public struct TrainingLog: Sendable, Hashable {
         metrics.compactMap { metric in metric.validationLoss.map { ChartPoint(x: Double(metric.step), y: $0) } }
     }
 
+    /// The decision term (`decision_loss`, `val_decision_loss`): cross-entropy over the first
+    /// tokens of each first answer, where the model decides to ask or to code; empty without it.
+    public var decisionLoss: [ChartPoint] {
+        metrics.compactMap { metric in metric.decisionLoss.map { ChartPoint(x: Double(metric.step), y: $0) } }
+    }
+
+    public var validationDecisionLoss: [ChartPoint] {
+        metrics.compactMap { metric in
+            metric.validationDecisionLoss.map { ChartPoint(x: Double(metric.step), y: $0) }
+        }
+    }
+
     public static func read(path: String) throws(JSONLError) -> TrainingLog {
         let reader = try JSONLReader(path: path)
         var log = TrainingLog()
@@ -41,7 +53,31 @@ public struct TrainingLog: Sendable, Hashable {
         var series: [LineChart.Series] = []
         if !loss.isEmpty { series.append(LineChart.Series(name: "train loss", points: loss)) }
         if !validationLoss.isEmpty { series.append(LineChart.Series(name: "validation loss", points: validationLoss)) }
-        return TrainingCurve(title: title, series: series, logScale: logScale)
+        return TrainingCurve(
+            title: title, series: series, logScale: logScale,
+            explanation: validationLoss.isEmpty
+                ? "Train loss: mean cross-entropy (nats) per answer token of each step's batch."
+                : "Train loss: mean cross-entropy (nats) per answer token of each step's batch. Validation loss: "
+                    + "the same mean over the held-out validation examples (problems held out by id), without "
+                    + "dropout; it rising while the train loss falls means overfitting.")
+    }
+
+    /// The decision term's curves, train and validation, or `nil` when the run had no such term.
+    public func decisionCurve(title: String = "Decision loss (ask-or-code tokens)") -> TrainingCurve? {
+        var series: [LineChart.Series] = []
+        if !decisionLoss.isEmpty { series.append(LineChart.Series(name: "train decision loss", points: decisionLoss)) }
+        if !validationDecisionLoss.isEmpty {
+            series.append(LineChart.Series(name: "validation decision loss", points: validationDecisionLoss))
+        }
+        return series.isEmpty
+            ? nil
+            : TrainingCurve(
+                title: title, series: series,
+                explanation: "The second validation loss. Decision loss: cross-entropy over only the first tokens of "
+                    + "each first answer, where the model says whether it will ask or write code, so it measures "
+                    + "the decision rather than the whole answer. The best adapter is the step with the lowest "
+                    + "validation loss + weight × validation decision loss (best_val_loss in the trainer's "
+                    + "summary.json), which need not be the step with the lowest validation loss above.")
     }
 
     /// Reads `runDirectory/metrics.jsonl` and writes the loss curve beside it as `loss.svg` (whole,
