@@ -145,7 +145,12 @@ public struct WeightMatrix: @unchecked Sendable {
                     defer { scratch.deallocate() }
                     for b in bandRange {
                         let first = b * band, count = min(band, rows - first)
-                        QuantizedDot.dequantize(type, weights.pointer + first * rowBytes, count: count * columns, into: scratch)
+                        let tile = weights.pointer + first * rowBytes
+                        if QuantizedDot.supports(type) {
+                            QuantizedDot.dequantize(type, tile, count: count * columns, into: scratch)
+                        } else {
+                            Dequantize.row(type, tile, count: count * columns, into: scratch)
+                        }
                         BLAS.gemm(
                             transA: false, transB: true, m: n, n: count, k: columns, a: input.base, lda: columns,
                             b: scratch, ldb: columns, c: output + first, ldc: rows)
