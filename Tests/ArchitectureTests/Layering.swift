@@ -24,7 +24,7 @@ enum Layering {
     static let rules: [String: Rule] = [
         "ClarifyCore": Rule(layer: 0, targets: [], external: ["CZlibInflate", "ZIPFoundation", "Crypto"]),
         "Tensor": Rule(layer: 1, targets: [], external: ["COpenBLAS"]),
-        "LLM": Rule(layer: 2, targets: ["ClarifyCore", "Tensor"], external: ["COpenBLAS"]),
+        "LLM": Rule(layer: 2, targets: ["ClarifyCore", "Tensor"], external: ["COpenBLAS", "CQuantKernels"]),
         "Sandbox": Rule(layer: 3, targets: ["ClarifyCore"], external: ["CSandboxSpawn"]),
         "Execution": Rule(layer: 3.5, targets: ["ClarifyCore", "Sandbox"]),
         "Backends": Rule(

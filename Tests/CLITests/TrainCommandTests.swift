@@ -51,12 +51,13 @@ struct TrainCommandTests {
             #"{"messages": [{"role": "user", "content": "q"}, {"role": "bot", "content": "a"}]}"#,
         ]
         try lines.joined(separator: "\n").write(toFile: folder + "/train.jsonl", atomically: true, encoding: .utf8)
-        // The model does not exist: an error about the data proves the data was read first.
-        let arguments = ["--model", folder + "/missing.gguf", "--data", folder + "/train.jsonl", "--out", folder + "/run"]
+        // The model is not a GGUF file at all: an error about the data proves the data was read first.
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: folder + "/broken.gguf"))
+        let arguments = ["--model", folder + "/broken.gguf", "--data", folder + "/train.jsonl", "--out", folder + "/run"]
         #expect {
             try TrainCommand.parse(arguments).run()
         } throws: { error in
-            "\(error)".contains("train.jsonl:2: field 'messages[1].role'") && !"\(error)".contains("missing.gguf")
+            "\(error)".contains("train.jsonl:2: field 'messages[1].role'") && !"\(error)".contains("broken.gguf")
         }
     }
 

@@ -10,11 +10,14 @@ public enum Role: String, Codable, Sendable, Hashable, CaseIterable {
         let container = try decoder.singleValueContainer()
         let name = try container.decode(String.self)
         guard let role = Role(rawValue: name) else {
-            throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "unknown role '\(name)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.unknown(name))
         }
         self = role
+    }
+
+    /// The message for a role name that is not one of ours (both JSON decoders use it).
+    static func unknown(_ name: String) -> String {
+        "unknown role '\(name)'; expected \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
     }
 }
 

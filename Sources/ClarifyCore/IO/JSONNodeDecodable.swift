@@ -71,7 +71,7 @@ extension Message: JSONNodeDecodable {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: path + [JSONNamedKey("role")],
-                    debugDescription: "Cannot initialize Role from invalid String value \(roleText)"))
+                    debugDescription: Role.unknown(roleText)))
         }
         let content = try JSONNodeDecoder.string(try field("content"), path + [JSONNamedKey("content")])
         self.init(role: role, content: content)
