@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import LLM
+
+/// A step where our greedy token and llama.cpp's differ because the two best candidates are nearly tied, so
+/// that 8-bit rounding differences in either engine can swap them. Everything after it legitimately
+/// diverges; any other difference fails the test.
+struct GreedyFlip: Sendable {
+    let run: Int
+    let step: Int
+    let ours: Int
+    let theirs: Int
+}
+
+extension QwenCoderGoldenTests {
+    /// The documented near-tie flips (none measured so far).
+    static let knownFlips: [GreedyFlip] = []
+
+    @Test(
+        "8-bit-activation greedy decoding gives llama.cpp's 64 tokens on 5 chat prompts",
+        .disabled("greedy_llamacpp.json is not made yet: build llama-server, then run make_qwen_coder_fixtures.py greedy"))
+    func greedyMatchesLlamaCpp() throws {
+        let model = try QwenCoder.model(.native)
+        let fixture = try Fixtures.json(QwenCoderGreedyFixture.self, Self.greedyFile)
+        #expect(fixture.runs.count == 5)
+        for (r, run) in fixture.runs.enumerated() {
+            // transformers rendered the GGUF's own chat template (Jinja); ours is the recognised ChatML format.
+            #expect(try model.chatPrompt([.user(run.user)]) == run.ids, "run \(r): chat prompt ids")
+            let ours = greedyWithRunnerUp(model.model, prompt: run.ids, steps: run.greedy.count)
+            let flip = Self.knownFlips.first { $0.run == r }
+            guard let step = ours.tokens.indices.first(where: { ours.tokens[$0] != run.greedy[$0] }) else {
+                #expect(flip == nil, "run \(r): the documented flip at step \(flip?.step ?? -1) no longer happens")
+                continue
+            }
+            let theirs = run.top2[step].map { "\(Int($0[0])) p=\($0[1])" }.joined(separator: ", ")
+            let detail =
+                "run \(r) step \(step): ours \(ours.tokens[step]) (top-2 logits \(ours.top2[step])), llama.cpp "
+                + "\(run.greedy[step]) (top-2 \(theirs))"
+            let documented =
+                flip.map { $0.step == step && $0.ours == ours.tokens[step] && $0.theirs == run.greedy[step] } ?? false
+            #expect(documented, "undocumented difference at \(detail)")
+        }
+    }
+
+    /// Greedy continuation (argmax each step, not stopping at end-of-turn) that also keeps, per step, the two
+    /// best (id, logit) pairs, to explain a difference.
+    private func greedyWithRunnerUp(_ model: LlamaModel, prompt: [Int], steps: Int)
+        -> (tokens: [Int], top2: [[(Int, Float)]])
+    {
+        let cache = model.makeCache(capacity: prompt.count + steps + 1)
+        var logits = model.forward([.init(slot: 0, tokens: prompt)], cache: cache)[0]
+        var tokens: [Int] = []
+        var top2: [[(Int, Float)]] = []
+        for _ in 0..<steps {
+            let token = Sampler.argmax(logits)
+            var second = token == 0 ? 1 : 0
+            for i in logits.indices where i != token && logits[i] > logits[second] { second = i }
+            tokens.append(token)
+            top2.append([(token, logits[token]), (second, logits[second])])
+            logits = model.forward([.init(slot: 0, tokens: [token])], cache: cache)[0]
+        }
+        return (tokens, top2)
+    }
+}
