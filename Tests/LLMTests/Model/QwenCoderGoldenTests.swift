@@ -67,7 +67,8 @@ struct QwenCoderGoldenTests {
         let fixture = try Fixtures.json(QwenCoderLogitsFixture.self, Self.logitsFile)
         #expect(fixture.cases.count >= 3, sourceLocation: sourceLocation)
         for (c, item) in fixture.cases.enumerated() {
-            #expect(model.tokenizer.encode(item.text) == item.ids, "case \(c): token ids", sourceLocation: sourceLocation)
+            #expect(
+                model.tokenizer.encode(item.text) == item.ids, "case \(c): token ids", sourceLocation: sourceLocation)
             let cache = model.model.makeCache(capacity: item.ids.count)
             let rows = model.model.forward([.init(slot: 0, tokens: item.ids)], cache: cache, allPositions: true)
             #expect(rows.count == item.ids.count, sourceLocation: sourceLocation)

@@ -19,7 +19,8 @@ extension QwenCoderGoldenTests {
 
     @Test(
         "8-bit-activation greedy decoding gives llama.cpp's 64 tokens on 5 chat prompts",
-        .disabled("greedy_llamacpp.json is not made yet: build llama-server, then run make_qwen_coder_fixtures.py greedy"))
+        .disabled("greedy_llamacpp.json is not made yet: build llama-server, run make_qwen_coder_fixtures.py greedy")
+    )
     func greedyMatchesLlamaCpp() throws {
         let model = try QwenCoder.model(.native)
         let fixture = try Fixtures.json(QwenCoderGreedyFixture.self, Self.greedyFile)
