@@ -79,15 +79,15 @@ struct QwenCoderLogitsFixture: Decodable {
     let cases: [Case]
 }
 
-/// `greedy_llamacpp.json`: llama.cpp's greedy tokens on chat prompts, with its two most likely tokens and
-/// their probabilities at every step.
+/// `greedy_llamacpp.json`: llama.cpp's greedy tokens on chat prompts, with its two best tokens and their logits
+/// at every step.
 struct QwenCoderGreedyFixture: Decodable {
     struct Run: Decodable {
         let user: String
         let prompt: String
         let ids: [Int]
         let greedy: [Int]
-        /// Per step: `[[id, probability], [id, probability]]`.
+        /// Per step: `[[id, logit], [id, logit]]`.
         let top2: [[[Double]]]
     }
     let reference: String
