@@ -7,5 +7,5 @@ CQ_INLINE __m256i dot_u8_i8_avx2(__m256i u, __m256i s) {
 
 #define CQ_DOT_U8_I8(u, s) dot_u8_i8_avx2(u, s)
 #define CQ_Q5_CODES(nibbles, bits) _mm256_or_si256(nibbles, fifth_bits(bits))
-#define CQ_ENTRY cq_dot_rows_avx2
+#define CQ_ENTRY cq_matmul_avx2
 #include "dot_kernels.h"

@@ -2,7 +2,7 @@
 // define before the include:
 //   CQ_DOT_U8_I8(u, s)      eight int32 sums of four products: unsigned bytes u (< 128) times signed s
 //   CQ_Q5_CODES(nibbles, h) the 5-bit codes from unpacked nibbles and the 32 fifth bits h
-//   CQ_ENTRY                the name of the exported row function
+//   CQ_ENTRY                the name of the exported product function (rows × columns)
 //
 // Each kernel dots one weight row with NC ≤ 4 activation rows at once: a weight block is unpacked
 // into 32 codes once and used for every column, which is what makes batched decode cheaper per token
@@ -180,11 +180,41 @@ CQ_INLINE void dot_columns(int type, const uint8_t *row, const void *const *x, i
     }
 }
 
-void CQ_ENTRY(int type, const uint8_t *row, const void *const *x, int n, int nc, float *out) {
-    switch (nc) {
-    case 1: dot_columns(type, row, x, n, 1, out); break;
-    case 2: dot_columns(type, row, x, n, 2, out); break;
-    case 3: dot_columns(type, row, x, n, 3, out); break;
-    default: dot_columns(type, row, x, n, 4, out); break;
+/// Rows [r0, r1) of one weight type against every column, four columns per unpacked block: the row
+/// loop lives here, inside each type's specialization, so nothing is dispatched per row.
+CQ_INLINE void rows_of_type(
+    const int type, const uint8_t *w, size_t row_bytes, int r0, int r1, int n, const uint8_t *xq, size_t xq_stride,
+    int ncols, float *y, size_t ldy) {
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *row = w + (size_t)r * row_bytes;
+        for (int c0 = 0; c0 < ncols; c0 += 4) {
+            const int nc = ncols - c0 < 4 ? ncols - c0 : 4;
+            const void *x[4];
+            float out[4];
+            for (int c = 0; c < nc; c++) x[c] = xq + (size_t)(c0 + c) * xq_stride;
+            switch (nc) {
+            case 1: dot_columns(type, row, x, n, 1, out); break;
+            case 2: dot_columns(type, row, x, n, 2, out); break;
+            case 3: dot_columns(type, row, x, n, 3, out); break;
+            default: dot_columns(type, row, x, n, 4, out); break;
+            }
+            for (int c = 0; c < nc; c++) y[(size_t)(c0 + c) * ldy + r] = out[c];
+        }
+    }
+}
+
+void CQ_ENTRY(
+    int type, const uint8_t *w, size_t row_bytes, int r0, int r1, int n, const uint8_t *xq, size_t xq_stride, int ncols,
+    float *y, size_t ldy) {
+    switch (type) {
+    case CQ_Q4_0: rows_of_type(CQ_Q4_0, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q4_1: rows_of_type(CQ_Q4_1, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q5_0: rows_of_type(CQ_Q5_0, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q5_1: rows_of_type(CQ_Q5_1, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q8_0: rows_of_type(CQ_Q8_0, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q4_K: rows_of_type(CQ_Q4_K, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q5_K: rows_of_type(CQ_Q5_K, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    case CQ_Q6_K: rows_of_type(CQ_Q6_K, w, row_bytes, r0, r1, n, xq, xq_stride, ncols, y, ldy); break;
+    default: break;
     }
 }

@@ -13,7 +13,7 @@ CQ_INLINE __m256i q5_codes_vnni(__m256i nibbles, uint32_t bits) {
 
 #define CQ_DOT_U8_I8(u, s) dot_u8_i8_vnni(u, s)
 #define CQ_Q5_CODES(nibbles, bits) q5_codes_vnni(nibbles, bits)
-#define CQ_ENTRY cq_dot_rows_vnni
+#define CQ_ENTRY cq_matmul_vnni
 #include "dot_kernels.h"
 
 #pragma clang attribute pop

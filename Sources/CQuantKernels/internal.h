@@ -111,8 +111,12 @@ CQ_INLINE int k4_min_dot(const uint8_t mins[8], const int16_t *bsums) {
     return _mm_cvtsi128_si32(v);
 }
 
-/// The products of one weight row with NC ≤ 4 activation rows, in each instruction-set variant.
-void cq_dot_rows_avx2(int type, const uint8_t *row, const void *const *x, int n, int nc, float *out);
-void cq_dot_rows_vnni(int type, const uint8_t *row, const void *const *x, int n, int nc, float *out);
+/// `cq_matmul` in each instruction-set variant.
+void cq_matmul_avx2(
+    int type, const uint8_t *w, size_t row_bytes, int r0, int r1, int n, const uint8_t *xq, size_t xq_stride, int ncols,
+    float *y, size_t ldy);
+void cq_matmul_vnni(
+    int type, const uint8_t *w, size_t row_bytes, int r0, int r1, int n, const uint8_t *xq, size_t xq_stride, int ncols,
+    float *y, size_t ldy);
 
 #endif

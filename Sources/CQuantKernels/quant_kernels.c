@@ -268,8 +268,10 @@ void cq_dequantize_row(int type, const void *w, int n, float *out) { dequantize_
 
 // MARK: - Dispatch
 
-/// The row function for this processor: AVX-512 VNNI where present (and not switched off), else AVX2.
-typedef void (*dot_rows_fn)(int type, const uint8_t *row, const void *const *x, int n, int nc, float *out);
+/// The product for this processor: AVX-512 VNNI where present (and not switched off), else AVX2.
+typedef void (*matmul_fn)(
+    int type, const uint8_t *w, size_t row_bytes, int r0, int r1, int n, const uint8_t *xq, size_t xq_stride, int ncols,
+    float *y, size_t ldy);
 static int vnni_allowed = 1;
 
 static int has_vnni(void) {
@@ -282,7 +284,7 @@ static int has_vnni(void) {
     return cached;
 }
 
-static dot_rows_fn dot_rows(void) { return vnni_allowed && has_vnni() ? cq_dot_rows_vnni : cq_dot_rows_avx2; }
+static matmul_fn matmul(void) { return vnni_allowed && has_vnni() ? cq_matmul_vnni : cq_matmul_avx2; }
 
 const char *cq_kernel_variant(void) { return vnni_allowed && has_vnni() ? "avx512vnni" : "avx2"; }
 
@@ -290,25 +292,12 @@ void cq_allow_vnni(int allowed) { vnni_allowed = allowed != 0; }
 
 float cq_vec_dot(int type, const void *w, const void *xq, int n) {
     float out;
-    const void *x[1] = {xq};
-    dot_rows()(type, (const uint8_t *)w, x, n, 1, &out);
+    matmul()(type, (const uint8_t *)w, 0, 0, 1, n, (const uint8_t *)xq, 0, 1, &out, 1);
     return out;
 }
 
 void cq_matmul(
     int type, const void *w, size_t row_bytes, int r0, int r1, int n, const void *xq, size_t xq_stride, int ncols,
     float *y, size_t ldy) {
-    const uint8_t *rows = (const uint8_t *)w, *acts = (const uint8_t *)xq;
-    const dot_rows_fn kernel = dot_rows();
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *row = rows + (size_t)r * row_bytes;
-        for (int c0 = 0; c0 < ncols; c0 += 4) {
-            const int nc = ncols - c0 < 4 ? ncols - c0 : 4;
-            const void *x[4];
-            float out[4];
-            for (int c = 0; c < nc; c++) x[c] = acts + (size_t)(c0 + c) * xq_stride;
-            kernel(type, row, x, n, nc, out);
-            for (int c = 0; c < nc; c++) y[(size_t)(c0 + c) * ldy + r] = out[c];
-        }
-    }
+    matmul()(type, (const uint8_t *)w, row_bytes, r0, r1, n, (const uint8_t *)xq, xq_stride, ncols, y, ldy);
 }
