@@ -3,36 +3,20 @@ import Testing
 
 @testable import LLM
 
-/// A step where our greedy token and llama.cpp's differ because the two best candidates are nearly tied, so
-/// that 8-bit rounding differences in either engine can swap them. Everything after it legitimately
-/// diverges; any other difference fails the test.
-struct GreedyFlip: Sendable {
-    let run: Int
-    let step: Int
-    let ours: Int
-    let theirs: Int
-}
-
 extension QwenCoderGoldenTests {
-    /// The documented near-tie flips, measured at `.native` against `greedy_llamacpp.json`; runs 1 and 3 agree
-    /// on all 64 tokens. At each flip the two engines rank the same two tokens, swapped, and both put them
-    /// closer together than the 8-bit activations' rounding (up to 0.44 per logit against fp32, see
-    /// `nativeTolerance`) can resolve:
-    /// - run 0, step 19 (19 tokens identical before it): ours 17918 at 21.9650 over 1445 at 21.9257 (gap 0.039);
-    ///   llama.cpp 1445 at 21.9615 over 17918 at 21.9285 (gap 0.033).
-    /// - run 2, step 8: ours 30 at 17.7242 over 448 at 17.7237 (gap 0.0005); llama.cpp 448 at 17.6990 over 30
-    ///   at 17.6187 (gap 0.080).
-    /// - run 4, step 52: ours 1378 at 19.8147 over 27454 at 19.6050 (gap 0.21); llama.cpp 27454 at 19.6813
-    ///   over 1378 at 19.6513 (gap 0.030).
-    /// With fp32 activations (`.nativeExact`, PyTorch's logits within 1e-4) on the same prefixes the two are
-    /// 0.058, 0.041 and 0.056 apart and the winners are 17918 (ours), 448 (llama.cpp's) and 1378 (ours): genuine
-    /// near-ties, which neither engine's 8-bit rounding gets systematically wrong.
-    static let knownFlips: [GreedyFlip] = [
-        GreedyFlip(run: 0, step: 19, ours: 17918, theirs: 1445),
-        GreedyFlip(run: 2, step: 8, ours: 30, theirs: 448),
-        GreedyFlip(run: 4, step: 52, ours: 1378, theirs: 27454),
-    ]
+    /// The widest margin between the two best logits at which the engines may disagree: a quarter of a logit,
+    /// about half the largest deviation of the 8-bit activations from fp32 (0.44 per logit, `nativeTolerance`).
+    /// Both engines round activations to 8 bits, in different orders, so where the two best candidates are this
+    /// close either may win; a difference anywhere else is a bug.
+    static let nearTie: Float = 0.25
 
+    /// What this test has seen at commit 116d56b (fixture from llama.cpp 0.3.36's library): run 3 identical for
+    /// all 64 tokens; runs 0, 1, 2 and 4 identical up to one swap of the two best candidates, at steps 19, 59, 8
+    /// and 24, with margins of 0.039 / 0.015 / 0.0005 / 0.030 in ours and 0.033 / 0.005 / 0.080 / 0.077 in
+    /// llama.cpp. With fp32 activations (`.nativeExact`, PyTorch's logits within 1e-4) on the prefixes of the
+    /// first fixture's flips the two best were 0.04–0.06 apart and the fp32 winner was sometimes ours,
+    /// sometimes llama.cpp's: genuine near-ties, which neither engine's rounding gets systematically wrong. Any
+    /// change of summation order (a kernel change) moves the flips, so the test asserts the rule, not the steps.
     @Test("8-bit-activation greedy decoding gives llama.cpp's 64 tokens on 5 chat prompts")
     func greedyMatchesLlamaCpp() throws {
         let model = try QwenCoder.model(.native)
@@ -42,21 +26,19 @@ extension QwenCoderGoldenTests {
             // transformers rendered the GGUF's own chat template (Jinja); ours is the recognised ChatML format.
             #expect(try model.chatPrompt([.user(run.user)]) == run.ids, "run \(r): chat prompt ids")
             let ours = greedyWithRunnerUp(model.model, prompt: run.ids, steps: run.greedy.count)
-            let flip = Self.knownFlips.first { $0.run == r }
-            guard let step = ours.tokens.indices.first(where: { ours.tokens[$0] != run.greedy[$0] }) else {
-                #expect(flip == nil, "run \(r): the documented flip at step \(flip?.step ?? -1) no longer happens")
-                continue
-            }
+            guard let step = ours.tokens.indices.first(where: { ours.tokens[$0] != run.greedy[$0] }) else { continue }
             let theirs = run.top2[step].map { "(\(Int($0[0])), \($0[1]))" }.joined(separator: ", ")
             let detail =
                 "run \(r) step \(step): ours \(ours.tokens[step]) (top-2 logits \(ours.top2[step])), llama.cpp "
                 + "\(run.greedy[step]) (top-2 logits \(theirs))"
-            let documented =
-                flip.map { $0.step == step && $0.ours == ours.tokens[step] && $0.theirs == run.greedy[step] } ?? false
-            #expect(documented, "undocumented difference at \(detail)")
-            // A flip is a swap of the same two candidates, never a third token.
+            // A flip is a swap of the same two candidates, never a third token...
             let swapped = Int(run.top2[step][1][0]) == ours.tokens[step] && ours.top2[step][1].0 == run.greedy[step]
             #expect(swapped, "not a swap of the two best: \(detail)")
+            // ...and only where both engines see them nearly tied.
+            let ourMargin = ours.top2[step][0].1 - ours.top2[step][1].1
+            let theirMargin = run.top2[step][0][1] - run.top2[step][1][1]
+            let nearTie = Double(Self.nearTie)
+            #expect(Double(ourMargin) <= nearTie && Double(theirMargin) <= nearTie, "not a near-tie: \(detail)")
         }
     }
 
