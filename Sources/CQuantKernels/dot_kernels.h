@@ -86,6 +86,9 @@ CQ_INLINE void dot_k4(int five, const uint8_t *w, const cq_block_q8k *const *x, 
         k4_scales(block + 4, scales, mn);
         const float d = load_fp16(block), dmin = load_fp16(block + 2);
         const __m256i high = five ? _mm256_loadu_si256((const __m256i *)(block + 16)) : _mm256_setzero_si256();
+        // The eight scales as int16 in both 128-bit lanes; sub-block j's is then one in-lane shuffle away.
+        const __m256i scale_words =
+            _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)scales)));
         __m256i sum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
         for (int g = 0; g < 4; g++) {
             const __m256i bytes = _mm256_loadu_si256((const __m256i *)(qs + 32 * g));
@@ -94,7 +97,8 @@ CQ_INLINE void dot_k4(int five, const uint8_t *w, const cq_block_q8k *const *x, 
                 low = _mm256_or_si256(low, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * g), one), 4));
                 up = _mm256_or_si256(up, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * g + 1), one), 4));
             }
-            const __m256i s0 = _mm256_set1_epi16(scales[2 * g]), s1 = _mm256_set1_epi16(scales[2 * g + 1]);
+            const __m256i s0 = _mm256_shuffle_epi8(scale_words, _mm256_set1_epi16((short)((4 * g + 1) << 8 | 4 * g)));
+            const __m256i s1 = _mm256_shuffle_epi8(scale_words, _mm256_set1_epi16((short)((4 * g + 3) << 8 | (4 * g + 2))));
             for (int c = 0; c < nc; c++) {
                 const int8_t *q8 = x[c][b].q + 64 * g;
                 const __m256i p0 = _mm256_maddubs_epi16(low, _mm256_loadu_si256((const __m256i *)q8));
@@ -108,6 +112,12 @@ CQ_INLINE void dot_k4(int five, const uint8_t *w, const cq_block_q8k *const *x, 
         }
     }
     for (int c = 0; c < nc; c++) out[c] = hsum_ps(acc[c]) - mins[c];
+}
+
+/// The in-lane shuffle that puts int16 word 2i in the low 128 bits and word 2i + 1 in the high ones.
+CQ_INLINE __m256i q6_pair(int i) {
+    const short low = (short)((4 * i + 1) << 8 | 4 * i), high = (short)((4 * i + 3) << 8 | (4 * i + 2));
+    return _mm256_set_m128i(_mm_set1_epi16(high), _mm_set1_epi16(low));
 }
 
 /// Q6_K: codes 0..63 times the activations (maddubs), each 16-element run weighted by its int8 scale;
@@ -124,7 +134,8 @@ CQ_INLINE void dot_q6k(const uint8_t *w, const cq_block_q8k *const *x, int block
         __m256i sum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
         for (int part = 0; part < 2; part++) {
             const uint8_t *ql = block + 64 * part, *qh = block + 128 + 32 * part;
-            const int8_t *s = sc + 8 * part;
+            // This half's eight int8 scales as int16 in both lanes; each 32-run takes two (lanes 0-7, 8-15).
+            const __m256i part_words = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(sc + 8 * part))));
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
             const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
             const __m256i h = _mm256_loadu_si256((const __m256i *)qh);
@@ -138,10 +149,10 @@ CQ_INLINE void dot_q6k(const uint8_t *w, const cq_block_q8k *const *x, int block
                 _mm256_and_si256(_mm256_srli_epi16(l1, 4), nibble),
                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two_bits), 4));
             // int16 lanes 0-7 hold elements 0-15 of a 32-run, lanes 8-15 elements 16-31: two scales each.
-            const __m256i s1 = _mm256_set_m128i(_mm_set1_epi16(s[1]), _mm_set1_epi16(s[0]));
-            const __m256i s2 = _mm256_set_m128i(_mm_set1_epi16(s[3]), _mm_set1_epi16(s[2]));
-            const __m256i s3 = _mm256_set_m128i(_mm_set1_epi16(s[5]), _mm_set1_epi16(s[4]));
-            const __m256i s4 = _mm256_set_m128i(_mm_set1_epi16(s[7]), _mm_set1_epi16(s[6]));
+            const __m256i s1 = _mm256_shuffle_epi8(part_words, q6_pair(0));
+            const __m256i s2 = _mm256_shuffle_epi8(part_words, q6_pair(1));
+            const __m256i s3 = _mm256_shuffle_epi8(part_words, q6_pair(2));
+            const __m256i s4 = _mm256_shuffle_epi8(part_words, q6_pair(3));
             for (int c = 0; c < nc; c++) {
                 const int8_t *q8 = x[c][b].q + 128 * part;
                 const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)q8)), s1);
