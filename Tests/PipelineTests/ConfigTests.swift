@@ -150,11 +150,11 @@ struct ConfigTests {
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("synthesis.bank_style:") }
         config.synthesis.bankStyle = "varied"
         #expect(throws: Never.self) { try config.validate() }
-        config.synthesis.problems = "/tmp/problems.jsonl"
+        config.synthesis.problems = "problems.jsonl"
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("synthesis.bank_style:") }
         config.synthesis.bankStyle = "doctest"
         var expected = PipelineConfig.standard
-        expected.synthesis.problems = "/tmp/problems.jsonl"
+        expected.synthesis.problems = "problems.jsonl"
         #expect(config == expected)  // doctest is stored as nil, as before the option
         config = .standard
         config.train.decisionWeight = 0
