@@ -26,6 +26,16 @@ public struct TransformerConfig: Sendable, Equatable {
     public var eosTokenIDs: [Int]
 
     /// Checks the shapes fit together; throws naming the field at fault.
+    /// Weights of the model (embedding, projections, norms; the output layer once more when it is
+    /// not tied): 494M for Qwen2.5-Coder-0.5B, 1.54B for the 1.5B, 135M for SmolLM2-135M.
+    public var parameterCount: Int {
+        let (d, ff, v) = (hiddenSize, intermediateSize, vocabularySize)
+        let (q, kv) = (headCount * headDim, kvHeadCount * headDim)
+        var perLayer = d * q + 2 * d * kv + q * d + 3 * d * ff + 2 * d
+        if attentionBias { perLayer += q + 2 * kv }
+        return v * d * (tieWordEmbeddings ? 1 : 2) + layerCount * perLayer + d
+    }
+
     public func validate(file: String) throws {
         func check(_ ok: Bool, _ field: String, _ reason: String) throws {
             if !ok { throw ModelFileError(.invalidValue, file: file, location: field, reason) }

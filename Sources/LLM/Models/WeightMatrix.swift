@@ -114,7 +114,7 @@ public struct WeightMatrix: @unchecked Sendable {
         return copy
     }
 
-    private func applyFrozen(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
+    func applyFrozen(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         switch storage {
         case .float(let tensor):
             BLAS.gemm(

@@ -46,12 +46,15 @@ public enum SFTTrainer {
         try parameters.validate()
         // Bad data fails here, in seconds, not after the model has loaded (minutes for the larger ones).
         try TrainingData.check(parameters)
-        let model = try LanguageModel(path: parameters.model, precision: .float32)
+        // LoRA keeps a GGUF's quantized weights as they are (no fp32 copy of the base); full
+        // fine-tuning trains fp32 weights.
+        let model = try LanguageModel(path: parameters.model, precision: parameters.keepsBaseQuantized ? .native : .float32)
         return try run(parameters, model: model, output: output, resume: resume, progress: progress)
     }
 
-    /// The same with the base model already loaded (it must be `parameters.model`; its fp32 weights
-    /// are shared with the trainer, and changed in place by full fine-tuning).
+    /// The same with the base model already loaded (it must be `parameters.model`; its weights are
+    /// shared with the trainer — quantized ones stay so under LoRA — and fp32 ones are changed in
+    /// place by full fine-tuning).
     public static func run(
         _ parameters: TrainingParameters, model: LanguageModel, output: String, resume: Bool = false,
         progress: (Progress) -> Control = { _ in .more }

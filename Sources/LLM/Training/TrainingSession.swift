@@ -36,6 +36,11 @@ struct TrainingSession {
             throw TrainingError(
                 "\(model.path): training supports unscaled RoPE only; this model uses \(scaling) (Llama 3.1 style)")
         }
+        guard parameters.maxLength <= model.config.maxPositions else {
+            throw TrainingError(
+                "max length \(parameters.maxLength) is longer than \(model.path)'s context of "
+                    + "\(model.config.maxPositions) positions; lower --max-length (train.max_length)")
+        }
         let encoder = SFTEncoder(
             tokenizer: model.tokenizer, template: template, lastAssistantOnly: parameters.lastAssistantOnly,
             maxLength: parameters.maxLength, overflow: parameters.overflow)
@@ -59,7 +64,9 @@ struct TrainingSession {
         schedule = LearningRateSchedule(
             peak: parameters.learningRate, warmupSteps: parameters.warmupSteps, totalSteps: totalSteps,
             decay: parameters.schedule.decay)
-        graph = LlamaGraph(model: model.model)
+        var graph = LlamaGraph(model: model.model, keepQuantized: parameters.keepsBaseQuantized)
+        graph.checkpointLayers = parameters.checkpointsLayers(parameterCount: model.config.parameterCount)
+        self.graph = graph
         if parameters.fullFineTune {
             lora = nil
             trainable = graph.distinctParameters

@@ -23,7 +23,32 @@ extension Tensor {
         hidden: Tensor, weight: Tensor, targets: [Int32], ignoreIndex: Int32 = -100, chunkRows: Int = 256
     ) -> Tensor {
         precondition(weight.rank == 2, "linearCrossEntropy: weight must be (vocab, dim), got \(weight.shape)")
-        let (vocab, dim) = (weight.shape[0], weight.shape[1])
+        let w = weight.contiguousData()
+        let head = DenseFrozenMatrix(w)
+        return fusedHeadLoss(
+            hidden: hidden, head: head, trainable: weight, targets: targets, ignoreIndex: ignoreIndex,
+            chunkRows: chunkRows)
+    }
+
+    /// The same loss through a frozen head kept in its owner's form (a quantized output layer): no
+    /// fp32 copy of the (V, D) weight, and no weight gradient.
+    public static func linearCrossEntropy(
+        hidden: Tensor, frozen head: any FrozenMatrix, targets: [Int32], ignoreIndex: Int32 = -100,
+        chunkRows: Int = 256
+    ) -> Tensor {
+        fusedHeadLoss(
+            hidden: hidden, head: head, trainable: nil, targets: targets, ignoreIndex: ignoreIndex,
+            chunkRows: chunkRows)
+    }
+
+    /// The shared body: `head` gives the chunk logits and the hidden gradient; `trainable` (the
+    /// fp32 weight behind `head`, when there is one) is recorded as an input and gets dW when it
+    /// requires grad.
+    private static func fusedHeadLoss(
+        hidden: Tensor, head: any FrozenMatrix, trainable weight: Tensor?, targets: [Int32], ignoreIndex: Int32,
+        chunkRows: Int
+    ) -> Tensor {
+        let (vocab, dim) = (head.rows, head.columns)
         precondition(
             hidden.shape.last == dim, "linearCrossEntropy: hidden \(hidden.shape) does not end in weight's dim \(dim)")
         let rows = hidden.count / Swift.max(dim, 1)
@@ -41,7 +66,6 @@ extension Tensor {
         }
         let count = kept.count
         let h = hidden.contiguousData()
-        let w = weight.contiguousData()
         // The kept rows, packed: (M, D), with their targets.
         let packed = Tensor.empty([count, dim])
         for (index, row) in kept.enumerated() {
@@ -53,7 +77,7 @@ extension Tensor {
         let scratch = Tensor.empty([Swift.min(chunkRows, Swift.max(count, 1)), vocab])
         for start in stride(from: 0, to: count, by: chunkRows) {
             let n = Swift.min(chunkRows, count - start)
-            headLogits(packed.data + start * dim, rows: n, weight: w.data, vocab: vocab, dim: dim, into: scratch.data)
+            head.multiply(packed.data + start * dim, count: n, into: scratch.data)
             var losses = [Double](repeating: 0, count: n)
             let ps = Parallel.Pointer(scratch.data)
             let pl = Parallel.Pointer(lse.data)
@@ -76,15 +100,14 @@ extension Tensor {
         }
         let out = Tensor.scalar(count == 0 ? 0 : Float(total / Double(count)))
         let hiddenShape = hidden.shape
-        let weightNeedsGrad = weight.requiresGrad
-        return out.recorded("linearCrossEntropy", [hidden, weight]) { g in
+        let weightNeedsGrad = weight?.requiresGrad == true
+        return out.recorded("linearCrossEntropy", [hidden] + (weight.map { [$0] } ?? [])) { g in
             let factor = count == 0 ? 0 : g.item() / Float(count)
             let dPacked = Tensor.empty([count, dim])
             let dWeight = weightNeedsGrad ? Tensor.zeros([vocab, dim]) : nil
             for start in stride(from: 0, to: count, by: chunkRows) {
                 let n = Swift.min(chunkRows, count - start)
-                headLogits(
-                    packed.data + start * dim, rows: n, weight: w.data, vocab: vocab, dim: dim, into: scratch.data)
+                head.multiply(packed.data + start * dim, count: n, into: scratch.data)
                 let ps = Parallel.Pointer(scratch.data)
                 let pl = Parallel.Pointer(lse.data)
                 keptTargets.withUnsafeBufferPointer { targetBuffer in
@@ -102,9 +125,7 @@ extension Tensor {
                     }
                 }
                 // dHidden[chunk] (n×D) = dlogits (n×V) · W (V×D)
-                BLAS.gemm(
-                    transA: false, transB: false, m: n, n: dim, k: vocab, a: scratch.data, lda: vocab,
-                    b: w.data, ldb: dim, c: dPacked.data + start * dim, ldc: dim)
+                head.multiplyTransposed(scratch.data, count: n, into: dPacked.data + start * dim)
                 if let dWeight {
                     // dW (V×D) += dlogitsᵀ (V×n) · hidden[chunk] (n×D)
                     BLAS.gemm(
@@ -116,17 +137,7 @@ extension Tensor {
             for (index, row) in kept.enumerated() {
                 (dHidden.data + row * dim).update(from: dPacked.data + index * dim, count: dim)
             }
-            return [dHidden, dWeight]
+            return weight == nil ? [dHidden] : [dHidden, dWeight]
         }
-    }
-
-    /// logits (rows×V) = hidden (rows×D) · Wᵀ, one multi-threaded GEMM.
-    private static func headLogits(
-        _ hidden: UnsafeMutablePointer<Float>, rows: Int, weight: UnsafeMutablePointer<Float>, vocab: Int, dim: Int,
-        into logits: UnsafeMutablePointer<Float>
-    ) {
-        BLAS.gemm(
-            transA: false, transB: true, m: rows, n: vocab, k: dim, a: hidden, lda: dim, b: weight, ldb: dim,
-            c: logits, ldc: vocab)
     }
 }

@@ -36,6 +36,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train every weight instead of an adapter (small models only).")
     var full = false
 
+    @Option(help: "How LoRA holds the frozen base: quantized (a GGUF's own blocks, no fp32 copy) or float32.")
+    var baseWeights: TrainingParameters.BaseWeights = .quantized
+
+    @Option(help: "Recompute layer activations in backward to save memory: auto (on for models of 300M parameters or more), on, off.")
+    var checkpointing: TrainingParameters.Checkpointing = .auto
+
     @Option(help: "Peak learning rate.")
     var lr: Float = 1e-4
 
@@ -161,7 +167,8 @@ struct TrainCommand: ParsableCommand {
             overflow: tooLong, lastAssistantOnly: lastTurnOnly, seed: seed, weightDecay: weightDecay,
             maxGradNorm: maxGradNorm, validateEvery: valEvery, checkpointEvery: checkpointEvery, template: template,
             decision: decisionWeight > 0 ? .init(
-                weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix, balanced: decisionBalance) : nil, groupBy: groupBy)
+                weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix, balanced: decisionBalance) : nil, groupBy: groupBy,
+            baseWeights: baseWeights == .quantized ? nil : baseWeights, checkpointing: checkpointing == .auto ? nil : checkpointing)
     }
 
     func run() throws {
@@ -204,6 +211,8 @@ struct TrainCommand: ParsableCommand {
 
 extension TrainingParameters.Overflow: ExpressibleByArgument {}
 extension TrainingParameters.Schedule: ExpressibleByArgument {}
+extension TrainingParameters.BaseWeights: ExpressibleByArgument {}
+extension TrainingParameters.Checkpointing: ExpressibleByArgument {}
 
 /// The training progress bar: steps, loss, validation loss, learning rate, tokens/s and ETA.
 final class TrainingProgressLine {
