@@ -5,17 +5,34 @@ import Testing
 @testable import LLM
 
 /// One LoRA step against PyTorch + PEFT (`Fixtures/Training/make_lora_step.py`): the same random
-/// Llama (grouped-query attention, tied embeddings), adapters on all seven projections, the same
-/// batch with ignored targets — loss, every A/B gradient, and A/B after one AdamW step.
+/// model, adapters on all seven projections, the same batch with ignored targets — loss, every A/B
+/// gradient, and A/B after one AdamW step. Three cases: a Llama (grouped-query attention, tied
+/// embeddings); a Qwen2 (q/k/v biases, untied output layer, rope θ 1e6); and that Qwen2 with its
+/// matrices stored as Q8_0 and kept quantized by the graph, against PEFT on the dequantized
+/// weights — Q8_0 decodes to d·q exactly in fp32 on both sides, so the same 1e-5 holds.
 @Suite("One LoRA training step matches PyTorch + PEFT")
 struct LoRAStepTests {
     static let targets: [LoRATarget] = [.q, .k, .v, .o, .gate, .up, .down]
 
-    static func load() throws -> (graph: LlamaGraph, fixture: SafeTensorsFile, lora: LoRALayers) {
-        let folder = Fixtures.path("Training/lora-step")
+    struct Case: Sendable, CustomTestStringConvertible {
+        var folder: String
+        var fixture: String
+        var quantized: Bool
+        var testDescription: String { quantized ? "\(fixture) (Q8_0 base kept quantized)" : fixture }
+    }
+
+    static let cases = [
+        Case(folder: "lora-step", fixture: "lora_step", quantized: false),
+        Case(folder: "qwen2-lora-step", fixture: "qwen2_lora_step", quantized: false),
+        Case(folder: "qwen2-lora-step", fixture: "qwen2_lora_step_q8", quantized: true),
+    ]
+
+    static func load(_ setting: Case = cases[0]) throws -> (graph: LlamaGraph, fixture: SafeTensorsFile, lora: LoRALayers) {
+        let folder = Fixtures.path("Training/" + setting.folder)
         let config = try ModelRegistry.config(jsonAt: folder + "/config.json")
-        let model = LlamaModel(config: config, weights: try TransformerWeights(huggingFaceFolder: folder, config: config))
-        let fixture = try SafeTensorsFile(path: Fixtures.path("Training/lora_step.safetensors"))
+        var model = LlamaModel(config: config, weights: try TransformerWeights(huggingFaceFolder: folder, config: config))
+        if setting.quantized { model = QuantizedBaseTests.quantizedQ8(model) }
+        let fixture = try SafeTensorsFile(path: Fixtures.path("Training/\(setting.fixture).safetensors"))
         var modules: [String: LoRAAdapter.Pair] = [:]
         for layer in 0..<config.layerCount {
             for target in targets {
@@ -27,12 +44,14 @@ struct LoRAStepTests {
             }
         }
         let adapter = LoRAAdapter(config: LoRAConfig(rank: 4, alpha: 8, dropout: 0, targets: targets), modules: modules)
-        return (LlamaGraph(model: model), fixture, try LoRALayers(adapter: adapter, model: config))
+        let graph = LlamaGraph(model: model, keepQuantized: setting.quantized)
+        #expect(graph.frozen.isEmpty != setting.quantized)
+        return (graph, fixture, try LoRALayers(adapter: adapter, model: config))
     }
 
-    @Test("loss, LoRA gradients and weights after AdamW agree within 1e-5")
-    func oneStep() throws {
-        let (graph, fixture, lora) = try Self.load()
+    @Test("loss, LoRA gradients and weights after AdamW agree within 1e-5", arguments: cases)
+    func oneStep(_ setting: Case) throws {
+        let (graph, fixture, lora) = try Self.load(setting)
         let ids = try fixture.floats("input.ids").map { Int32($0) }
         let targets = try fixture.floats("input.targets").map { Int32($0) }
         let loss = graph.loss(ids: ids, batch: 2, length: 12, targets: targets, lora: lora)

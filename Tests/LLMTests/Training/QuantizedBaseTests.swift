@@ -10,8 +10,10 @@ import Testing
 @Suite("LoRA over a quantized base")
 struct QuantizedBaseTests {
     /// The tiny Qwen2 (biases, grouped-query attention, untied head) with every matrix stored as Q8_0.
-    static func quantizedQwen2() throws -> LlamaModel {
-        let base = try SharedModels.qwen2Tiny.get().model
+    static func quantizedQwen2() throws -> LlamaModel { quantizedQ8(try SharedModels.qwen2Tiny.get().model) }
+
+    /// `base` with every matrix (projections, embedding, output layer) stored as Q8_0.
+    static func quantizedQ8(_ base: LlamaModel) -> LlamaModel {
         func q8(_ matrix: WeightMatrix) -> WeightMatrix {
             let values = matrix.floatTensor().toArray()
             let bytes = Quantize.encode(values, as: .q8_0)
@@ -23,7 +25,7 @@ struct QuantizedBaseTests {
         }
         var weights = base.weights
         weights.embedding = q8(weights.embedding)
-        weights.outputProjection = q8(weights.outputProjection)
+        weights.outputProjection = weights.tied ? weights.embedding : q8(weights.outputProjection)
         for i in weights.layers.indices {
             weights.layers[i].query = q8(weights.layers[i].query)
             weights.layers[i].key = q8(weights.layers[i].key)
