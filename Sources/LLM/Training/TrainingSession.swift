@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 import Tensor
 
@@ -113,10 +114,41 @@ struct TrainingSession {
                 throw TrainingError(
                     "\(run.parametersFile): the run was started with other options; resume with the same ones")
             }
+            try BaseIdentity.check(run)
             return
         }
         try fm.createDirectory(atPath: run.path, withIntermediateDirectories: true)
+        try run.writeJSON(BaseIdentity(path: parameters.model), to: run.baseFile)
         try run.writeJSON(parameters, to: run.parametersFile)
+    }
+
+    /// The base a run started from: its path and SHA-256 (the asset manifest's for cached models),
+    /// so a resume on a changed file is refused instead of mixing two bases in one adapter.
+    struct BaseIdentity: Codable, Equatable {
+        var path: String
+        var sha256: String?
+
+        init(path: String) {
+            self.path = path
+            sha256 = ModelHash.sha256(of: path)
+        }
+
+        /// Refuses to resume `run` when its recorded base differs from the file at the same path now.
+        static func check(_ run: RunFolder) throws {
+            guard let data = FileManager.default.contents(atPath: run.baseFile) else { return }  // older runs
+            let recorded: BaseIdentity
+            do {
+                recorded = try JSONDecoder().decode(BaseIdentity.self, from: data)
+            } catch {
+                throw TrainingError("\(run.baseFile): \(error)")
+            }
+            let now = BaseIdentity(path: recorded.path)
+            guard now.sha256 == recorded.sha256 else {
+                throw TrainingError(
+                    "\(recorded.path) is not the base this run started from (sha256 \(recorded.sha256 ?? "none") "
+                        + "in \(run.baseFile), now \(now.sha256 ?? "missing")); resume with the same base, or start a new --out")
+            }
+        }
     }
 
     /// The seed of the dropout masks of one micro-batch: a function of the step, so resume repeats them.

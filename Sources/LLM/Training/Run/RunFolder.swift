@@ -4,6 +4,7 @@ import Foundation
 /// pipeline):
 ///
 ///   training.json           resolved ``TrainingParameters``
+///   base.json               the base's path and SHA-256 (a resume on another base is refused)
 ///   adapter/                best adapter (lowest validation loss; the last without validation)
 ///   adapter-last/           final adapter
 ///   model/                  full fine-tuning instead: model.safetensors (HF names) + config.json
@@ -17,6 +18,7 @@ struct RunFolder {
     let path: String
 
     var parametersFile: String { path + "/training.json" }
+    var baseFile: String { path + "/base.json" }
     var adapter: String { path + "/adapter" }
     var lastAdapter: String { path + "/adapter-last" }
     var model: String { path + "/model" }
