@@ -1,10 +1,12 @@
-"""Baseline of bench/lora-train.sh: LoRA fine-tuning of SmolLM2-135M-Instruct with PyTorch + PEFT.
+"""Baseline of bench/lora-train.sh: LoRA fine-tuning of a GGUF model (SmolLM2-135M-Instruct,
+Qwen2.5-Coder-0.5B/1.5B-Instruct) with PyTorch + PEFT.
 
     lora_train.py make-data OUT.jsonl N        a fixed synthetic chat dataset (seeded), every
-                                               example longer than 512 tokens, so that with
-                                               left truncation of the prompt each is exactly 512
-    lora_train.py train GGUF_DIR GGUF_NAME DATA STEPS THREADS
-                                               STEPS optimizer steps, micro-batch 4, sequence 512,
+                                               example longer than 1,024 tokens, so that with
+                                               left truncation of the prompt each is exactly SEQ
+    lora_train.py train GGUF_DIR GGUF_NAME DATA STEPS THREADS [SEQ]
+                                               STEPS optimizer steps, micro-batch 4, sequence SEQ
+                                               (default 512),
                                                LoRA r=16 alpha=16 dropout 0.05 on q,k,v,o, AdamW
                                                lr 1e-4, clip 1.0, loss on the answer only
 
@@ -29,7 +31,7 @@ def make_data(path, n):
     rng = random.Random(1234)
     with open(path, "w") as f:
         for i in range(n):
-            prompt = " ".join(rng.choice(WORDS) for _ in range(900))
+            prompt = " ".join(rng.choice(WORDS) for _ in range(1800))
             answer = "```python\n" + "\n".join(
                 "    " + " ".join(rng.choice(WORDS) for _ in range(8)) for _ in range(6)) + "\n```"
             f.write(json.dumps({"messages": [
@@ -37,7 +39,7 @@ def make_data(path, n):
                 {"role": "assistant", "content": answer}]}) + "\n")
 
 
-def train(gguf_dir, gguf_name, data, steps, threads):
+def train(gguf_dir, gguf_name, data, steps, threads, seq=512):
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -56,8 +58,8 @@ def train(gguf_dir, gguf_name, data, steps, threads):
         prompt = tok.apply_chat_template(messages[:1], add_generation_prompt=True, tokenize=False)
         p = tok(prompt, add_special_tokens=False)["input_ids"]
         a = tok(messages[1]["content"] + "<|im_end|>", add_special_tokens=False)["input_ids"]
-        ids = (p + a)[-512:]
-        labels = ([-100] * len(p) + a)[-512:]
+        ids = (p + a)[-seq:]
+        labels = ([-100] * len(p) + a)[-seq:]
         examples.append((ids, labels))
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4, weight_decay=0.0)
     losses, tokens = [], 0
@@ -82,4 +84,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "make-data":
         make_data(sys.argv[2], int(sys.argv[3]))
     else:
-        train(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+        train(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]),
+              int(sys.argv[7]) if len(sys.argv) > 7 else 512)

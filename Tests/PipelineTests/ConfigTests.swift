@@ -166,6 +166,15 @@ struct ConfigTests {
         config.train.groupBy = " "
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.group_by:") }
         config = .standard
+        config.train.baseWeights = "int4"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.base_weights:") }
+        config = .standard
+        config.train.checkpointing = "sometimes"
+        #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("train.checkpointing:") }
+        config.train.checkpointing = "off"
+        config.train.baseWeights = "float32"
+        #expect(throws: Never.self) { try config.validate() }
+        config = .standard
         config.eval.repetitionPenalty = 0
         #expect { try config.validate() } throws: { String(describing: $0).hasPrefix("eval.repetition_penalty:") }
         config = .standard

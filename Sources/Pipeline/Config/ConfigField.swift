@@ -143,6 +143,8 @@ public struct ConfigField {
             .bool("train.decision_skip_prefix", \.train.decisionSkipPrefix, "Start the decision loss after the tokens every first answer shares (\"The requirements are\")."),
             .bool("train.decision_balance", \.train.decisionBalance, "Weigh each decision (clear, unclear) equally in the decision loss, whatever the mixture's ratio (for mixtures rich in rewrites, e.g. 25:75); needs train.decision_weight above 0."),
             .string("train.group_by", \.train.groupBy, "Mixture metadata key whose examples share micro-batches (problem_id: each clear problem beside its rewrites; null: by length alone)."),
+            .string("train.base_weights", \.train.baseWeights, "How LoRA holds the frozen base: quantized (null: a GGUF's own blocks, no fp32 copy) or float32."),
+            .string("train.checkpointing", \.train.checkpointing, "Recompute layer activations in backward to save memory: auto (null: on from 300M parameters), on or off."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
             .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), openai:NAME or a local model (a known name, .gguf, folder)."),

@@ -1,5 +1,6 @@
 import ClarifyCore
 import Foundation
+import LLM
 import Synth
 
 extension PipelineConfig {
@@ -119,6 +120,12 @@ extension PipelineConfig {
         }
         if let key = train.groupBy, key.trimmingCharacters(in: .whitespaces).isEmpty {
             throw fail("train.group_by", "must name a metadata key such as problem_id, or be null")
+        }
+        if let value = train.baseWeights, TrainingParameters.BaseWeights(rawValue: value) == nil {
+            throw fail("train.base_weights", "'\(value)' is not quantized or float32")
+        }
+        if let value = train.checkpointing, TrainingParameters.Checkpointing(rawValue: value) == nil {
+            throw fail("train.checkpointing", "'\(value)' is not auto, on or off")
         }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
         if eval.evaluator != "heuristic" {

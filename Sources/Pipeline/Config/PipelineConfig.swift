@@ -113,6 +113,11 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         /// A mixture metadata key whose examples share micro-batches (`problem_id`: each clear problem
         /// beside its rewrites), or nil for batches by length alone.
         public var groupBy: String? = "problem_id"
+        /// How LoRA holds the frozen base: `quantized` or `float32` (nil: quantized, the trainer's
+        /// default; nil keeps the stage fingerprints of runs made before the option).
+        public var baseWeights: String?
+        /// Layer checkpointing: `auto`, `on` or `off` (nil: auto).
+        public var checkpointing: String?
         /// Worker threads (nil: all cores).
         public var threads: Int?
     }

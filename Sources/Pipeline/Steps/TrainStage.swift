@@ -38,7 +38,8 @@ enum TrainStage {
                 ? TrainingParameters.Decision(
                     weight: Float(train.decisionWeight), tokens: train.decisionTokens, skipCommonPrefix: train.decisionSkipPrefix,
                     balanced: train.decisionBalance) : nil,
-            groupBy: train.groupBy)
+            groupBy: train.groupBy, baseWeights: train.baseWeights.flatMap(TrainingParameters.BaseWeights.init),
+            checkpointing: train.checkpointing.flatMap(TrainingParameters.Checkpointing.init))
     }
 
     /// A checkpoint about every 5 minutes of the estimated run, so a kill loses little.
