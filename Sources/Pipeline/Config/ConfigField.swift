@@ -144,6 +144,8 @@ public struct ConfigField {
             .bool("train.decision_balance", \.train.decisionBalance, "Weigh each decision (clear, unclear) equally in the decision loss, whatever the mixture's ratio (for mixtures rich in rewrites, e.g. 25:75); needs train.decision_weight above 0."),
             .string("train.group_by", \.train.groupBy, "Mixture metadata key whose examples share micro-batches (problem_id: each clear problem beside its rewrites; null: by length alone)."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
+            .string("train.backend", \.train.backend, "local (train here) or trl (write a Hugging Face TRL + accelerate job to RUN_DIR/train/job, run it on GPUs, put its adapter in RUN_DIR/train/adapter, resume)."),
+            .string("train.hf_model", \.train.hfModel, "With trl: the Hugging Face model the job trains (null: the known model's id, e.g. Qwen/Qwen2.5-Coder-0.5B-Instruct)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
             .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), openai:NAME or a local model (a known name, .gguf, folder)."),
             .string("eval.base_url", \.eval.baseURL, "With openai:NAME: the OpenAI-compatible endpoint."),
