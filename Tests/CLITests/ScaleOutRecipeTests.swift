@@ -52,46 +52,52 @@ struct ScaleOutRecipeTests {
         try await server.shutdown()
     }
 
+    /// An answer with code: the item is finished after one call.
+    static let code = #"{"id": "x", "object": "chat.completion", "model": "clarify", "choices": [{"index": 0, "#
+        + #""message": {"role": "assistant", "content": "```python\ndef f(x):\n    return x\n```"}, "finish_reason": "stop"}]}"#
+
+    final class Switch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var healthy = false
+        var isHealthy: Bool {
+            get { lock.withLock { healthy } }
+            set { lock.withLock { healthy = newValue } }
+        }
+    }
+
     @Test("an endpoint that fails midway leaves failed prompts; --resume redoes those alone and loses none")
     func resumeAfterOutage() async throws {
         let out = scratch("outage")
-        // The first three requests are answered, then the endpoint refuses everything (400: not retried).
-        let first = Seen()
-        let failing = try await FakeOpenAIServer.start(.init(plan: { request in
+        // The first three requests are answered, then the endpoint refuses everything (400: not retried)
+        // until it is healthy again — the same server, as a restarted vLLM on the same address.
+        let first = Seen(), second = Seen(), state = Switch()
+        let server = try await FakeOpenAIServer.start(.init(plan: { request in
+            if state.isHealthy {
+                second.add(request.model, request.lastUserMessage, ok: true)
+                return .status(200, body: Self.code)
+            }
             let ok = request.number < 3
             first.add(request.model, request.lastUserMessage, ok: ok)
-            return ok ? .status(200, body: Self.question) : .status(400, body: #"{"error": {"message": "down"}}"#)
+            return ok ? .status(200, body: Self.code) : .status(400, body: #"{"error": {"message": "down"}}"#)
         }))
-        let broken: EvaluationResult
         do {
-            broken = try await EvalCommand.parse(arguments(failing, out: out)).evaluate()
-        } catch {
-            try? await failing.shutdown()
-            throw error
-        }
-        try await failing.shutdown()
-        let failedItems = broken.statusCounts[.modelFailed] ?? 0
-        let total = broken.statusCounts.values.reduce(0, +)
-        #expect(failedItems > 0 && failedItems < total, "the outage hit some prompts, not all")
+            let broken = try await EvalCommand.parse(arguments(server, out: out)).evaluate()
+            let failedItems = broken.statusCounts[.modelFailed] ?? 0
+            let total = broken.statusCounts.values.reduce(0, +)
+            #expect(failedItems > 0 && failedItems < total, "the outage hit some prompts, not all")
 
-        let second = Seen()
-        let healthy = try await FakeOpenAIServer.start(.init(plan: { request in
-            second.add(request.model, request.lastUserMessage, ok: true)
-            return .status(200, body: Self.question)
-        }))
-        let resumed: EvaluationResult
-        do {
-            resumed = try await EvalCommand.parse(arguments(healthy, out: out) + ["--resume"]).evaluate()
+            state.isHealthy = true
+            let resumed = try await EvalCommand.parse(arguments(server, out: out) + ["--resume"]).evaluate()
+            #expect(resumed.statusCounts[.modelFailed] == nil, "every failed prompt was redone")
+            #expect(resumed.statusCounts.values.reduce(0, +) == total, "no prompt lost or counted twice")
+            #expect(try RunStore(path: out + "/run.sqlite").listRuns().count == 1)
+            // What the endpoint answered before the outage is replayed from the run store, not asked again.
+            let answered = Set(first.all.filter(\.ok).map(\.message))
+            #expect(second.all.count == failedItems && second.all.allSatisfy { !answered.contains($0.message) })
         } catch {
-            try? await healthy.shutdown()
+            try? await server.shutdown()
             throw error
         }
-        try await healthy.shutdown()
-        #expect(resumed.statusCounts[.modelFailed] == nil, "every failed prompt was redone")
-        #expect(resumed.statusCounts.values.reduce(0, +) == total, "no prompt lost or counted twice")
-        #expect(try RunStore(path: out + "/run.sqlite").listRuns().count == 1)
-        // What the first endpoint answered is replayed from the run store, not asked again.
-        let answered = Set(first.all.filter(\.ok).map(\.message))
-        #expect(!second.all.isEmpty && second.all.allSatisfy { !answered.contains($0.message) })
+        try await server.shutdown()
     }
 }

@@ -136,7 +136,7 @@ struct TRLJobTests {
         let stages = try #require(data["stages"] as? [[String: Any]])
         #expect(stages.map { $0["split"] as? String } == ["stage1_code", "stage2_mixed"])
         #expect(stages.map { $0["name"] as? String } == ["code", "mixed"] && data["epochs"] as? Int == 2)
-        #expect(data["group_by"] as? String == "problem_id")
+        #expect(data["group_by"] as? String == "problem_id" && data["steps"] is NSNull, "every key written, null too")
         // Each line is TRL's conversational format, with the group key the data order keeps together.
         let lines = try Self.text(folder + "/job/dataset/data/stage1_code.jsonl").split(separator: "\n")
         #expect(lines.count == 6)
@@ -202,5 +202,44 @@ struct TRLJobTests {
         #expect(try Self.text(folder + "/busy/notes.txt") == "keep me")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test("train.backend trl: the stage writes the job to RUN_DIR/train/job, stops until its adapter is there, then finishes")
+    func pipelineHandOff() throws {
+        let run = temporaryDirectory()
+        _ = try Self.mixture(in: run)
+        try Self.write("{}", to: run + "/base/config.json")
+        var config = PipelineConfig.quick
+        config.train.model = run + "/base"
+        config.train.backend = "trl"
+        config.train.hfModel = "Qwen/Qwen2.5-Coder-0.5B-Instruct"
+        try config.validate()
+        let layout = RunLayout(root: run)
+        func context(resume: Bool) -> StageContext {
+            StageContext(runDirectory: run, directory: layout.training, resume: resume) { _, _ in }
+        }
+        #expect {
+            try TrainStage.handOff(config, layout: layout, context: context(resume: false))
+        } throws: { "\($0)".contains("launch.sh") && "\($0)".contains(layout.adapter) && "\($0)".contains("--resume") }
+        let job = try Self.json(layout.training + "/job/job.json")
+        #expect(job["output_dir"] as? String == ".." && job["model"] as? String == "Qwen/Qwen2.5-Coder-0.5B-Instruct")
+        try Self.write("kept", to: layout.training + "/job/marker")
+        let pair = LoRAAdapter.Pair(
+            a: [Float](repeating: 0.1, count: 8), b: [Float](repeating: 0.2, count: 8), inFeatures: 4, outFeatures: 4)
+        try LoRAAdapter(config: LoRAConfig(rank: 2, targets: [.q]), modules: ["model.layers.0.self_attn.q_proj": pair])
+            .write(to: layout.adapter)
+        try TrainStage.handOff(config, layout: layout, context: context(resume: true))
+        #expect(try Self.text(layout.training + "/job/marker") == "kept", "a resumed stage keeps the job it wrote")
+    }
+
+    @Test("train.backend and train.hf_model are checked with the key named")
+    func pipelineKeys() {
+        var config = PipelineConfig.quick
+        config.train.backend = "gpu"
+        #expect { try config.validate() } throws: { "\($0)".contains("train.backend") }
+        config.train.backend = "local"
+        config.train.hfModel = "org/model"
+        #expect { try config.validate() } throws: { "\($0)".contains("train.hf_model") && "\($0)".contains("trl") }
+        #expect(PipelineConfig.standard.train.backend == "local" && ConfigField.named("train.backend") != nil)
     }
 }

@@ -66,6 +66,19 @@ struct TRLJobSettings: Encodable {
         var steps: Int?
         /// Metadata key whose examples stay next to each other in the data order (approximates our batching).
         var group_by: String?
+
+        /// Every key written, null included: train.py and a reader see the whole plan.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(dataset, forKey: .dataset)
+            try c.encode(stages, forKey: .stages)
+            try c.encode(validation, forKey: .validation)
+            try c.encode(epochs, forKey: .epochs)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(group_by, forKey: .group_by)
+        }
+
+        enum Keys: String, CodingKey { case dataset, stages, validation, epochs, steps, group_by }
     }
 
     struct Loss: Encodable {

@@ -152,7 +152,7 @@ enum TRLTrainScript {
             end_marker = "<|im_end|>" if "<|im_end|>" in (tokenizer.chat_template or "") else tokenizer.eos_token
 
             dataset_dir = os.path.join(HERE, data["dataset"])
-            splits = [s["split"] for s in data["stages"]] + ([data["validation"]["split"]] if data["validation"] else [])
+            splits = [s["split"] for s in data["stages"]] + ([data["validation"]["split"]] if data.get("validation") else [])
             files = {split: os.path.join(dataset_dir, "data", f"{split}.jsonl") for split in splits}
             raw = load_dataset("json", data_files=files)
 
@@ -165,9 +165,9 @@ enum TRLTrainScript {
                 report["skipped"] += skipped
                 report["truncated"] += truncated
                 report["stages"].append({"name": stage["name"], "examples": len(examples), "skipped": skipped})
-                train += ordered(examples, data["epochs"], sft["seed"], index, data["group_by"] is not None)
+                train += ordered(examples, data["epochs"], sft["seed"], index, data.get("group_by") is not None)
                 micro_batches += data["epochs"] * math.ceil(len(examples) / sft["per_device_train_batch_size"])
-            steps = data["steps"] or max(1, math.ceil(micro_batches / sft["gradient_accumulation_steps"]))
+            steps = data.get("steps") or max(1, math.ceil(micro_batches / sft["gradient_accumulation_steps"]))
             if args.max_steps:
                 steps = min(steps, args.max_steps)
             # A step budget beyond one round repeats the passes in the same order, as ClarifyCoder's trainer does.
@@ -177,7 +177,7 @@ enum TRLTrainScript {
             columns = lambda rows: Dataset.from_list([{"input_ids": r["input_ids"], "labels": r["labels"]} for r in rows])
 
             evaluation = None
-            if data["validation"]:
+            if data.get("validation"):
                 examples, skipped, _ = tokenize_split(tokenizer, raw[data["validation"]["split"]], loss, end_marker)
                 report["validation"] = {"examples": len(examples), "skipped": skipped}
                 evaluation = columns(examples) if examples else None
