@@ -240,7 +240,8 @@ public struct LoRAAdapter: Sendable {
         }
         var resolved = config
         if targetsFromWeights {
-            resolved.targets = Set(modules.keys.compactMap { $0.split(separator: ".").last.flatMap { LoRATarget(argument: String($0)) } }).sorted()
+            let names = modules.keys.compactMap { $0.split(separator: ".").last.map(String.init) }
+            resolved.targets = Set(names.compactMap { LoRATarget(argument: $0) }).sorted()
         }
         self.init(config: resolved, modules: modules)
     }

@@ -39,10 +39,13 @@ public enum TRLJob {
     /// upstream id (`qwen2.5-coder-0.5b` → `Qwen/Qwen2.5-Coder-0.5B-Instruct`), or a Hugging Face
     /// folder's own path (`from_pretrained` loads a folder). A GGUF file has no Hugging Face twin we
     /// could name: the error says to pass one.
-    public static func huggingFaceModel(for model: String, hfModel: String?, option: String = "--hf-model") throws -> String {
+    public static func huggingFaceModel(
+        for model: String, hfModel: String?, option: String = "--hf-model"
+    ) throws -> String {
         if let hfModel {
             guard !hfModel.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw TRLJobError("\(option): empty; give a Hugging Face model id such as Qwen/Qwen2.5-Coder-0.5B-Instruct")
+                throw TRLJobError(
+                    "\(option): empty; give a Hugging Face model id such as Qwen/Qwen2.5-Coder-0.5B-Instruct")
             }
             return hfModel
         }

@@ -144,10 +144,13 @@ struct TRLJobSettings: Encodable {
                     name: stage.name, split: Self.splitName(stage: index, of: count, name: stage.name),
                     examples: stage.dialogues.count)
             },
-            validation: dialogues.validation.map { .init(name: "validation", split: "validation", examples: $0.dialogues.count) },
+            validation: dialogues.validation.map {
+                .init(name: "validation", split: "validation", examples: $0.dialogues.count)
+            },
             epochs: p.epochs, steps: p.steps, group_by: p.groupBy)
         loss = Loss(
-            assistant_turns: p.lastAssistantOnly ? "last" : "all", too_long: p.overflow.rawValue, max_length: p.maxLength)
+            assistant_turns: p.lastAssistantOnly ? "last" : "all", too_long: p.overflow.rawValue,
+            max_length: p.maxLength)
         output_dir = outputDirectory
         not_carried_over = Self.differences(p, validating: validating)
         clarifycoder = p
@@ -189,7 +192,8 @@ struct TRLJobSettings: Encodable {
                     + "\(p.validateEvery) steps) so TRL can keep the best adapter by validation loss")
         }
         if validating && p.validateEvery == 0 {
-            notes.append("val_every 0: the job does not validate during training; adapter/ is the last adapter, not the best")
+            notes.append(
+                "val_every 0: the job does not validate during training; adapter/ is the last adapter, not the best")
         }
         if p.warmupSteps > 0 {
             notes.append(

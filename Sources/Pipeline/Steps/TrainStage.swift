@@ -98,14 +98,16 @@ enum TrainStage {
         if !(context.resume && manager.fileExists(atPath: job + "/job.json")) {
             try? manager.removeItem(atPath: job)
             let parameters = try parameters(config, layout: layout)
-            let model = try TRLJob.huggingFaceModel(for: config.train.model, hfModel: config.train.hfModel, option: "train.hf_model")
+            let model = try TRLJob.huggingFaceModel(
+                for: config.train.model, hfModel: config.train.hfModel, option: "train.hf_model")
             let emitted = try TRLJob.emit(parameters, model: model, to: job, outputDirectory: "..")
             for warning in emitted.warnings { context.progress(0, "not carried over: " + warning) }
         }
         guard manager.fileExists(atPath: layout.adapter + "/adapter_config.json") else {
             throw PipelineError("""
                 train.backend trl: the training job is in \(job); run it (`bash \(job)/launch.sh single_gpu`, or \
-                multi_gpu, fsdp, deepspeed_zero3 — see its README.md), which writes the adapter to \(layout.adapter); \
+                multi_gpu, fsdp, deepspeed_zero3 — see its README.md), which writes the adapter to \
+                \(layout.adapter); \
                 run elsewhere, copy its output/adapter folder there. Then `clarifycoder pipeline --out \(layout.root) \
                 --resume` evaluates it
                 """)
