@@ -4,7 +4,8 @@
 # `launch.sh cpu` runs it for a few optimizer steps with `accelerate launch`, and our engine loads
 # the PEFT adapter it wrote. Checks that the adapter changes our engine's next-token logits as it
 # changes PEFT's own (PeftModel.from_pretrained), and that `clarifycoder export --to hf` merges it
-# into the same model.
+# into the same model. Before training, `datasets` loads the job's dataset folder through its card and
+# `accelerate` reads each of its configs (single_gpu, multi_gpu, fsdp, deepspeed_zero3, cpu).
 # Needs: a venv with torch (CPU), transformers, trl, peft, accelerate, datasets (VENV, default .venv).
 # Last two stdout lines: {"max_peft_logit_change":…,"max_base_logit_diff":…,"max_adapted_logit_diff":…,
 #   "max_merged_logit_diff":…,"train_seconds":…}, then
@@ -34,6 +35,18 @@ MODEL=$(cd "$OUT/tiny-qwen2" && pwd)
 "$BIN/clarifycoder" train --backend trl --emit "$OUT/job" --model "$MODEL" --hf-model "$MODEL" \
     --data "$OUT/train.jsonl" --val "$OUT/val.jsonl" --steps "$STEPS" --batch-size 2 --grad-accum 2 \
     --lr 1e-2 --warmup 1 --lora-r 8 --lora-alpha 16 --max-length 256 --val-every 2 --seed 0 >&2
+# The job's files as their own tools read them: the dataset card's splits, every accelerate config.
+"$PY" - "$OUT/job" >&2 <<'PY'
+import glob, json, sys
+from accelerate.commands.config.config_args import load_config_from_file
+from datasets import load_dataset
+job = sys.argv[1]
+data = load_dataset(f"{job}/dataset")
+plan = json.load(open(f"{job}/job.json"))["data"]
+assert data["train"].num_rows == plan["stages"][0]["examples"], "dataset card and job.json disagree"
+for path in sorted(glob.glob(f"{job}/accelerate/*.yaml")):
+    print(path.rsplit("/", 1)[1], load_config_from_file(path).distributed_type)
+PY
 start=$(date +%s)
 PATH="$VENV/bin:$PATH" bash "$OUT/job/launch.sh" cpu >&2
 train_seconds=$(( $(date +%s) - start ))
