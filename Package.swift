@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "BackendsTesting", "LLM"]),
         .testTarget(
             name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval", "Execution"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth", "LLM"]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]

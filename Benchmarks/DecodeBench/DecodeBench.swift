@@ -20,6 +20,12 @@ struct DecodeBench: ParsableCommand {
     @Option(help: ArgumentHelp("Weight precision: native or float32.", valueName: "precision"))
     var precision = WeightPrecision.native.rawValue
     @Option(help: ArgumentHelp("A PEFT LoRA adapter folder to apply.", valueName: "dir")) var adapter: String?
+    @Option(
+        name: .customLong("logits-for"),
+        help: ArgumentHelp(
+            "Instead of timing: a JSON file holding prompts as arrays of token ids; prints {\"logits\": [[…], …]}, "
+                + "the next-token logits after each prompt (bench/trl-handoff.sh).", valueName: "file"))
+    var logitsFor: String?
 
     func validate() throws {
         for (name, value) in [
@@ -38,6 +44,7 @@ struct DecodeBench: ParsableCommand {
         let lora = try adapter.map { try LoRAAdapter(folder: $0) }
         let weights = WeightPrecision(rawValue: precision)!
         let loaded = try LanguageModel(path: model, precision: weights, adapter: lora).model
+        if let logitsFor { return try printLogits(loaded, promptsFile: logitsFor) }
         let run = DecodeRun(model: loaded, promptTokens: promptTokens, newTokens: newTokens)
         let single = run.greedy(batch: 1)
         let batched = run.greedy(batch: batch)
@@ -52,6 +59,20 @@ struct DecodeBench: ParsableCommand {
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
     }
+}
+
+/// The next-token logits after each prompt of `promptsFile` (a JSON array of id arrays), as one JSON line.
+func printLogits(_ model: LlamaModel, promptsFile: String) throws {
+    guard let data = FileManager.default.contents(atPath: promptsFile),
+        let prompts = try JSONSerialization.jsonObject(with: data) as? [[Int]], !prompts.contains(where: \.isEmpty)
+    else { throw ValidationError("\(promptsFile): expected a JSON array of non-empty arrays of token ids") }
+    var rows: [[Float]] = []
+    for prompt in prompts {
+        let cache = model.makeCache(sequences: 1, capacity: prompt.count + 1)
+        rows += model.forward([.init(slot: 0, tokens: prompt)], cache: cache)
+    }
+    let json = try JSONSerialization.data(withJSONObject: ["logits": rows.map { $0.map(Double.init) }])
+    print(String(decoding: json, as: UTF8.self))
 }
 
 /// One model, one prompt length and one number of new tokens.

@@ -8,7 +8,7 @@ import Sandbox
 /// over any ``ChatModel``, recorded in a ``RunStore`` as it goes.
 ///
 /// Resume: with `resume`, the store's last run with the same ``EvaluationSettings`` continues — finished
-/// items are not redone and model calls already answered are replayed from the store — so a run
+/// items are not redone (failed ones are), and model calls already answered are replayed from the store — so a run
 /// stopped midway (killed, or its task cancelled) ends with the same results as one never stopped.
 /// A chunk cut short by cancellation is not stored.
 public struct EvaluationRun: Sendable {
@@ -56,9 +56,13 @@ public struct EvaluationRun: Sendable {
         let store = try RunStore(path: parameters.storePath)
         let run = try openRun(store)
         let finished = try store.finishedItems(run: run.id)
-        let pending = units.filter { !finished.contains($0.key) }
         let failing: Set<ItemStatus> = [.modelFailed, .evaluatorFailed]
+        // Items whose model or evaluator call failed for good (an endpoint down, its retries spent) are
+        // redone on resume, so an outage in a long run leaves no holes that only a new run would fill.
+        let retried = try store.itemKeys(run: run.id, statuses: failing)
+        let pending = units.filter { !finished.contains($0.key) || retried.contains($0.key) }
         var failed = try store.statusCounts(run: run.id).filter { failing.contains($0.key) }.values.reduce(0, +)
+            - units.filter { retried.contains($0.key) }.count
         var state = EvaluationProgress(
             finished: units.count - pending.count, total: units.count, failed: failed, resumed: units.count - pending.count)
         progress?(state)

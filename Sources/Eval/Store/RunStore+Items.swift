@@ -71,6 +71,21 @@ extension RunStore {
         }
     }
 
+    /// The keys of a run's items whose status is one of `statuses`.
+    public func itemKeys(run id: Int64, statuses: Set<ItemStatus>) throws -> Set<ItemKey> {
+        try queue.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT problem_id, category, sample, status FROM items WHERE run_id = ?", arguments: [id])
+            return Set(
+                rows.compactMap { row -> ItemKey? in
+                    guard let status = ItemStatus(rawValue: row["status"]), statuses.contains(status),
+                        let category = ClarificationCategory(rawValue: row["category"])
+                    else { return nil }
+                    return ItemKey(problemID: row["problem_id"], category: category, sample: row["sample"])
+                })
+        }
+    }
+
     /// A run's items in run order (position, then sample).
     public func items(run id: Int64) throws -> [ItemRecord] {
         try queue.read { db in

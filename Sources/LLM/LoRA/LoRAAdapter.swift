@@ -173,9 +173,22 @@ public struct LoRAAdapter: Sendable {
             throw LoRAAdapterError("\(configPath): bias: adapters that train biases are not supported")
         }
         if let saved = json["modules_to_save"] as? [Any], !saved.isEmpty {
-            throw LoRAAdapterError("\(configPath): modules_to_save: fully trained extra modules are not supported")
+            throw LoRAAdapterError(
+                "\(configPath): modules_to_save: \(saved.map { "\($0)" }.joined(separator: ", ")): fully trained extra "
+                    + "modules are not supported, only LoRA updates (train without modules_to_save, or merge the "
+                    + "adapter with PEFT and use the merged Hugging Face folder as --model)")
+        }
+        for key in ["target_parameters", "layer_replication", "trainable_token_indices"] {
+            if let value = json[key], !(value is NSNull), !((value as? [Any])?.isEmpty ?? false),
+                !((value as? [String: Any])?.isEmpty ?? false)
+            {
+                throw LoRAAdapterError("\(configPath): \(key): not supported, only LoRA on linear projections")
+            }
         }
         var targets: [LoRATarget] = []
+        // A string is a regular expression or `all-linear` (PEFT matches it against module names): the
+        // adapted projections are then read off the weights below.
+        let targetsFromWeights = json["target_modules"] is String
         if let names = json["target_modules"] as? [String] {
             for name in names {
                 guard let target = LoRATarget(argument: name) else {
@@ -202,8 +215,15 @@ public struct LoRAAdapter: Sendable {
                 a[String(name.dropLast(".lora_A.weight".count))] = (try file.floats(info.name), info.shape)
             } else if name.hasSuffix(".lora_B.weight") {
                 b[String(name.dropLast(".lora_B.weight".count))] = (try file.floats(info.name), info.shape)
+            } else if name.contains("lora_embedding_") {
+                throw LoRAAdapterError(
+                    "\(weightsPath): tensor \(info.name): LoRA on the embeddings is not supported, only on the "
+                        + "q/k/v/o/gate/up/down projections")
             } else {
-                throw LoRAAdapterError("\(weightsPath): tensor \(info.name): not a LoRA A or B weight")
+                throw LoRAAdapterError(
+                    "\(weightsPath): tensor \(info.name): not a LoRA A or B weight — a fully trained module "
+                        + "(modules_to_save, resized embeddings) or a bias, which this engine does not apply; train "
+                        + "with bias \"none\" and no modules_to_save, or merge with PEFT and use the merged folder")
             }
         }
         var modules: [String: Pair] = [:]
@@ -218,7 +238,12 @@ public struct LoRAAdapter: Sendable {
         if let orphan = b.keys.first(where: { a[$0] == nil }) {
             throw LoRAAdapterError("\(weightsPath): \(orphan) has lora_B but no lora_A")
         }
-        self.init(config: config, modules: modules)
+        var resolved = config
+        if targetsFromWeights {
+            let names = modules.keys.compactMap { $0.split(separator: ".").last.map(String.init) }
+            resolved.targets = Set(names.compactMap { LoRATarget(argument: $0) }).sorted()
+        }
+        self.init(config: resolved, modules: modules)
     }
 
     /// The dense update `scale · B · A` (outFeatures × inFeatures, row-major) of one module: what

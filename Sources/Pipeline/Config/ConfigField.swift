@@ -146,6 +146,8 @@ public struct ConfigField {
             .string("train.base_weights", \.train.baseWeights, "How LoRA holds the frozen base: quantized (null: a GGUF's own blocks, no fp32 copy) or float32."),
             .string("train.checkpointing", \.train.checkpointing, "Recompute layer activations in backward to save memory: auto (null: on from 300M parameters), on or off."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
+            .string("train.backend", \.train.backend, "local (train here) or trl (write a Hugging Face TRL + accelerate job to RUN_DIR/train/job, run it on GPUs, put its adapter in RUN_DIR/train/adapter, resume)."),
+            .string("train.hf_model", \.train.hfModel, "With trl: the Hugging Face model the job trains (null: the known model's id, e.g. Qwen/Qwen2.5-Coder-0.5B-Instruct)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
             .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), openai:NAME or a local model (a known name, .gguf, folder)."),
             .string("eval.base_url", \.eval.baseURL, "With openai:NAME: the OpenAI-compatible endpoint."),

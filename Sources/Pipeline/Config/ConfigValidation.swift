@@ -128,6 +128,16 @@ extension PipelineConfig {
             throw fail("train.checkpointing", "'\(value)' is not auto, on or off")
         }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
+        guard let backend = TrainBackend(rawValue: train.backend) else {
+            throw fail("train.backend", "'\(train.backend)' is not local or trl")
+        }
+        if backend == .trl {
+            do { _ = try TRLJob.huggingFaceModel(for: train.model, hfModel: train.hfModel, option: "train.hf_model") } catch {
+                throw fail("train.hf_model", "\(error)")
+            }
+        } else if train.hfModel != nil {
+            throw fail("train.hf_model", "set only with train.backend: trl")
+        }
         if eval.evaluator != "heuristic" {
             guard try spec("eval.evaluator", eval.evaluator) != .reference else {
                 throw fail("eval.evaluator", "must be heuristic, openai:NAME or a local model, not reference")

@@ -120,6 +120,16 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var checkpointing: String?
         /// Worker threads (nil: all cores).
         public var threads: Int?
+        /// `local` (this machine's trainer) or `trl`: the train stage writes a Hugging Face TRL job to
+        /// `RUN_DIR/train/job` and waits for its adapter in `RUN_DIR/train/adapter` (docs/scale-out.md).
+        public var backend: String {
+            get { backendSet ?? TrainBackend.local.rawValue }
+            set { backendSet = newValue == TrainBackend.local.rawValue ? nil : newValue }
+        }
+        /// `backend`, stored as nil for `local`: the stage fingerprints of earlier runs stay as they were.
+        var backendSet: String?
+        /// With `trl`: the Hugging Face model the job trains (nil: the known model's upstream id).
+        public var hfModel: String?
     }
 
     /// Evaluation of the base and the tuned model.

@@ -66,6 +66,9 @@ enum TrainStage {
             name: "train", title: "LoRA fine-tuning", settings: settings, dependencies: ["fetch", "mix"],
             estimatedSeconds: estimatedSeconds(config)
         ) { context in
+            if config.train.backend == TrainBackend.trl.rawValue {
+                return try handOff(config, layout: layout, context: context)
+            }
             if let threads = config.train.threads { Parallel.threadCount = threads }
             let parameters = try parameters(config, layout: layout)
             // The trainer resumes from its newest checkpoint; a run killed before it wrote
@@ -84,5 +87,35 @@ enum TrainStage {
                 runDirectory: result.runDirectory, title: TrainingLog.lossCurveTitle(parameters))
             try Provenance.current(model: config.train.model, modelPath: parameters.model).write(toFolder: context.directory)
         }
+    }
+
+    /// `train.backend: trl`: writes the TRL job to `RUN_DIR/train/job` (once: a resumed stage keeps
+    /// it), its output pointed at `RUN_DIR/train`, and finishes when `RUN_DIR/train/adapter` holds a
+    /// PEFT adapter this engine reads. Until then it stops with what to run, and `pipeline --resume`
+    /// picks the adapter up; the evaluation of the tuned model then uses it as a local one.
+    static func handOff(_ config: PipelineConfig, layout: RunLayout, context: StageContext) throws {
+        let job = context.directory + "/job"
+        let manager = FileManager.default
+        if !(context.resume && manager.fileExists(atPath: job + "/job.json")) {
+            try? manager.removeItem(atPath: job)
+            let parameters = try parameters(config, layout: layout)
+            let model = try TRLJob.huggingFaceModel(
+                for: config.train.model, hfModel: config.train.hfModel, option: "train.hf_model")
+            let emitted = try TRLJob.emit(parameters, model: model, to: job, outputDirectory: "..")
+            for warning in emitted.warnings { context.progress(0, "not carried over: " + warning) }
+        }
+        guard manager.fileExists(atPath: layout.adapter + "/adapter_config.json") else {
+            throw PipelineError("""
+                train.backend trl: the training job is in \(job); run it (`bash \(job)/launch.sh single_gpu`, or \
+                multi_gpu, fsdp, deepspeed_zero3 — see its README.md), which writes the adapter to \
+                \(layout.adapter); \
+                run elsewhere, copy its output/adapter folder there. Then `clarifycoder pipeline --out \(layout.root) \
+                --resume` evaluates it
+                """)
+        }
+        do { _ = try LoRAAdapter(folder: layout.adapter) } catch {
+            throw PipelineError("train.backend trl: \(layout.adapter) is not an adapter this engine reads: \(error)")
+        }
+        try Provenance.current(model: config.train.model, modelPath: nil).write(toFolder: context.directory)
     }
 }

@@ -3,6 +3,7 @@ import ClarifyCore
 import Eval
 import Foundation
 import LLM
+import Pipeline
 import Tensor
 
 /// `clarifycoder train --model smollm2|PATH --data FILE|MIX_DIR --out RUN_DIR [...]`: maps flags
@@ -15,14 +16,18 @@ struct TrainCommand: ParsableCommand {
             --data is chat JSONL or a mixture from `clarifycoder mix` (its stages run in order; its \
             validation split is used unless --val is given). The run folder gets training.json, adapter/ \
             (best by validation loss), adapter-last/, checkpoints/, metrics.jsonl, loss.svg and \
-            summary.json; see docs/training.md. `--out RUN_DIR --resume` alone continues a run exactly.
+            summary.json; see docs/training.md. `--out RUN_DIR --resume` alone continues a run exactly. \
+            `--backend trl --emit DIR` trains nothing: it writes the same run as a Hugging Face TRL + PEFT \
+            job for GPUs (accelerate configs for one GPU, DDP, FSDP, DeepSpeed ZeRO-3); see docs/scale-out.md.
             """
     )
 
     @Option(help: "The base: \(ModelArgument.knownNames), a .gguf file or a Hugging Face folder.")
     var model: String = "smollm2"
 
-    @Option(help: "Hugging Face id of the base, written into the adapter (default: a known model's upstream id).")
+    @Option(
+        name: [.customLong("base-model-id"), .customLong("hf-model")],
+        help: "Hugging Face id of the base, written into the adapter and trained by --backend trl (default: a known model's upstream id).")
     var baseModelID: String?
 
     @Option(help: "Training data: chat JSONL, or a mixture folder / manifest.json from `clarifycoder mix`.")
@@ -108,13 +113,29 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Run folder.")
-    var out: String
+    @Option(help: "Run folder (local backend).")
+    var out: String?
+
+    @Option(help: "local (train here) or trl (write a Hugging Face TRL job to --emit; nothing is trained).")
+    var backend: TrainBackend = .local
+
+    @Option(help: "With --backend trl: the folder the job is written to (must not exist or be empty).")
+    var emit: String?
 
     @Flag(help: "Continue the run in --out from its newest checkpoint (its training.json supplies omitted options).")
     var resume = false
 
     func validate() throws {
+        switch backend {
+        case .local:
+            if out == nil { throw ValidationError("--out is required (the run folder)") }
+            if emit != nil { throw ValidationError("--emit writes a TRL job; add --backend trl") }
+        case .trl:
+            if emit == nil { throw ValidationError("--backend trl needs --emit DIR (where the job is written)") }
+            if resume { throw ValidationError("--resume continues a local run; a TRL job resumes with `launch.sh --resume`") }
+            if full { throw ValidationError("--full: the TRL job trains a LoRA adapter; drop --full or train locally") }
+            if out != nil { throw ValidationError("--out names a local run folder; with --backend trl give --emit DIR") }
+        }
         if !resume || data != nil { _ = try modelSpec() }
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if data == nil && !resume { throw ValidationError("--data is required (unless resuming with --resume)") }
@@ -147,6 +168,7 @@ struct TrainCommand: ParsableCommand {
 
     /// The parameters of the run: from the flags, or from `--out`'s training.json when resuming without --data.
     func parameters() throws -> TrainingParameters {
+        let out = self.out ?? ""
         if resume && data == nil {
             let file = out + "/training.json"
             guard let bytes = FileManager.default.contents(atPath: file) else {
@@ -159,7 +181,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         return TrainingParameters(
-            model: try modelPath(), baseModelID: try baseModelID ?? modelSpec().huggingFaceID,
+            model: backend == .trl ? model : try modelPath(), baseModelID: try baseModelID ?? modelSpec().huggingFaceID,
             fullFineTune: full,
             lora: try lora.settings(),
             data: Self.absolute(data!), validation: val.map(Self.absolute), learningRate: lr, schedule: schedule, warmupSteps: warmup, steps: steps,
@@ -172,6 +194,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if backend == .trl { return try emitTRLJob() }
+        let out = self.out!
         if let threads { Parallel.threadCount = threads }
         let parameters = try self.parameters()
         do { try parameters.validate() } catch { throw ValidationError(String(describing: error)) }
