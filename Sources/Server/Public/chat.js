@@ -170,8 +170,10 @@ async function send(text) {
   try {
     const body = {
       model: modelSelect.value || undefined, messages: history, stream: true,
-      temperature: Number($("temperature").value), max_tokens: Number($("max-tokens").value),
+      temperature: Number($("temperature").value),
     };
+    // Left empty, the server answers up to the end of the context.
+    if ($("max-tokens").value) body.max_tokens = Number($("max-tokens").value);
     const response = await fetch("/v1/chat/completions", {
       method: "POST", headers: headers(), body: JSON.stringify(body), signal: controller.signal,
     });
@@ -208,7 +210,12 @@ async function send(text) {
     else addBubble("error", error.message);
   } finally {
     render(bubble, reply, true);
-    if (reply) history.push({ role: "assistant", content: reply }); else history.pop();
+    if (reply) {
+      history.push({ role: "assistant", content: reply });
+    } else {
+      bubble.remove();
+      history.pop();
+    }
     controller = null;
     busy(false);
   }
