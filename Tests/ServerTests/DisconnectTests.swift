@@ -9,7 +9,7 @@ import Testing
 
 /// A client that leaves mid-stream frees its batch slot at once. Run on the cached SmolLM2-135M
 /// (`clarifycoder data fetch`), which counts on for thousands of tokens: an abandoned 8,000-token
-/// stream must leave the batch within seconds (the running count drops to 0), and with one slot a
+/// stream must leave the batch within seconds (15 s allowed for a loaded machine) (the running count drops to 0), and with one slot a
 /// request queued behind it must then finish in seconds — had the sequence run on, both would wait
 /// for thousands of decode steps.
 @Suite("serve: clients that leave", .serialized)
@@ -46,7 +46,7 @@ struct DisconnectTests {
                 }
                 return false
             }
-            #expect(try await metric(#"clarifycoder_running_sequences{model="smollm2"} 0"#, within: 5))
+            #expect(try await metric(#"clarifycoder_running_sequences{model="smollm2"} 0"#, within: 15))
             let started = Date()
             let next = try await send(
                 .POST, url + "/v1/completions", body: #"{"prompt":"Hello","temperature":0,"max_tokens":2}"#)
