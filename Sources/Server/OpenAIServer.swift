@@ -38,8 +38,10 @@ public struct OpenAIServer: Sendable {
         router.add(middleware: OpenAIErrorMiddleware(routes: Self.routes, metrics: metrics))
         if let key = parameters.apiKey { router.add(middleware: APIKeyMiddleware(key: key)) }
         let completions = CompletionEndpoints(models: models, parameters: parameters, metrics: metrics)
-        router.post("/v1/chat/completions") { request, context in try await completions.chat(request, context: context) }
-        router.post("/v1/completions") { request, context in try await completions.completion(request, context: context) }
+        router.post("/v1/chat/completions") { request, context in try await completions.chat(request, context: context)
+        }
+        router.post("/v1/completions") { request, context in try await completions.completion(request, context: context)
+        }
         let models = models
         let metrics = metrics
         router.get("/v1/models") { _, _ in
@@ -70,7 +72,8 @@ public struct OpenAIServer: Sendable {
 
     /// Serves until the surrounding task is cancelled, or — with `handleSignals` — until SIGINT or
     /// SIGTERM, which stop it gracefully. `onListening` receives the bound port (useful with port 0).
-    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws
+    {
         var logger = Logger(label: "clarifycoder.serve")
         logger.logLevel = .critical
         let port = parameters.port

@@ -29,8 +29,10 @@ struct ChatCompletionsTests {
             #expect(usage["total_tokens"] as? Int == (usage["prompt_tokens"] as? Int ?? 0) + completion)
             // Greedy is deterministic: the same request gives the same text.
             let again = try await send(.POST, url + "/v1/chat/completions", body: body)
-            #expect(((again.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
-                == message["content"] as? String)
+            #expect(
+                ((again.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"]
+                    as? String
+                    == message["content"] as? String)
         }
     }
 
@@ -39,7 +41,9 @@ struct ChatCompletionsTests {
         try await withServer(try TinyModel.models()) { url in
             let request = #"{"model":"qwen2-tiny","messages":[\#(Self.hello)],"temperature":0,"max_tokens":12"#
             let whole = try await send(.POST, url + "/v1/chat/completions", body: request + "}")
-            let expected = ((whole.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+            let expected =
+                ((whole.json()["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"]
+                as? String
             let stream = try await send(
                 .POST, url + "/v1/chat/completions",
                 body: request + #","stream":true,"stream_options":{"include_usage":true}}"#)
@@ -47,9 +51,12 @@ struct ChatCompletionsTests {
             #expect(stream.headers["content-type"]?.hasPrefix("text/event-stream") == true)
             let events = stream.events
             #expect(events.last == "[DONE]")
-            let first = try #require(events.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+            let first = try #require(
+                events.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
             #expect(first["object"] as? String == "chat.completion.chunk")
-            #expect((((first["choices"] as? [[String: Any]])?.first?["delta"]) as? [String: Any])?["role"] as? String == "assistant")
+            #expect(
+                (((first["choices"] as? [[String: Any]])?.first?["delta"]) as? [String: Any])?["role"] as? String
+                    == "assistant")
             #expect(streamedText(stream)[0] == expected)
             // The usage chunk comes last, before [DONE], with no choices.
             let usage = try #require(
@@ -66,7 +73,9 @@ struct ChatCompletionsTests {
             let first = try await send(.POST, url + "/v1/chat/completions", body: body)
             let second = try await send(.POST, url + "/v1/chat/completions", body: body)
             let texts = { (exchange: Exchange) in
-                (exchange.json()["choices"] as? [[String: Any]] ?? []).map { ($0["message"] as? [String: Any])?["content"] as? String ?? "" }
+                (exchange.json()["choices"] as? [[String: Any]] ?? []).map {
+                    ($0["message"] as? [String: Any])?["content"] as? String ?? ""
+                }
             }
             #expect(texts(first).count == 3)
             #expect(texts(first) == texts(second))
@@ -88,7 +97,8 @@ struct ChatCompletionsTests {
                 let body = #"{"model":"\#(model)","messages":[\#(Self.hello)],"temperature":0,"max_tokens":8}"#
                 let reply = try await send(.POST, url + "/v1/chat/completions", body: body).json()
                 #expect(reply["model"] as? String == model)
-                return ((reply["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String ?? ""
+                return ((reply["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"]
+                    as? String ?? ""
             }
             #expect(try await answer("tiny-tuned") != answer("qwen2-tiny"))
         }
@@ -102,7 +112,8 @@ struct ChatCompletionsTests {
             let text = try #require((plain.json()["choices"] as? [[String: Any]])?.first?["text"] as? String)
             try #require(text.count >= 4)
             let stop = String(text.dropFirst(2).prefix(2))
-            let body = #"{"prompt":"def add(a, b):","temperature":0,"max_tokens":20,"stop":\#(String(data: try JSONEncoder().encode(stop), encoding: .utf8)!)}"#
+            let body =
+                #"{"prompt":"def add(a, b):","temperature":0,"max_tokens":20,"stop":\#(String(data: try JSONEncoder().encode(stop), encoding: .utf8)!)}"#
             let cut = try await send(.POST, url + "/v1/completions", body: body).json()
             let choice = try #require((cut["choices"] as? [[String: Any]])?.first)
             let cutText = try #require(choice["text"] as? String)
@@ -135,7 +146,8 @@ struct ChatCompletionsTests {
         let expected = try await direct.complete(request)
         try await withServer(try TinyModel.models(), ServerParameters(port: 0, apiKey: "sesame")) { url in
             let client = try OpenAICompatibleModel(
-                configuration: OpenAIConfiguration(baseURL: url, model: "qwen2-tiny", apiKeyEnvironmentVariable: "SERVE_KEY"),
+                configuration: OpenAIConfiguration(
+                    baseURL: url, model: "qwen2-tiny", apiKeyEnvironmentVariable: "SERVE_KEY"),
                 environment: ["SERVE_KEY": "sesame"])
             defer { Task { try? await client.shutdown() } }
             #expect(try await client.listModels() == ["qwen2-tiny", "tiny-tuned"])

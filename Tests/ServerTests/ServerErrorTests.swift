@@ -53,7 +53,8 @@ struct ServerErrorTests {
     func bodyTooLarge() async throws {
         try await withServer(try TinyModel.models(), ServerParameters(port: 0, maxBodyBytes: 4096)) { url in
             let big = #"{"messages":[{"role":"user","content":""# + String(repeating: "a", count: 8192) + #""}]}"#
-            expectError(try await send(.POST, url + "/v1/chat/completions", body: big), status: 413, code: "request_too_large")
+            expectError(
+                try await send(.POST, url + "/v1/chat/completions", body: big), status: 413, code: "request_too_large")
             expectError(try await send(.POST, url + "/v1/completions", body: big), status: 413)
             // The server still answers afterwards.
             #expect(try await send(.GET, url + "/health").status == 200)
@@ -79,7 +80,8 @@ struct ServerErrorTests {
             expectError(wrong, status: 401)
             #expect(wrong.headers["www-authenticate"] == "Bearer")
             expectError(try await send(.GET, url + "/metrics"), status: 401)
-            #expect(try await send(.GET, url + "/v1/models", headers: [("Authorization", "Bearer sesame")]).status == 200)
+            #expect(
+                try await send(.GET, url + "/v1/models", headers: [("Authorization", "Bearer sesame")]).status == 200)
             #expect(try await send(.GET, url + "/health").status == 200)
             #expect(try await send(.GET, url + "/").status == 200)
         }

@@ -30,7 +30,8 @@ enum TinyModel {
             modules["model.layers.\(layer).self_attn.v_proj"] = LoRAAdapter.Pair(
                 a: random(rank * 32), b: random(16 * rank), inFeatures: 32, outFeatures: 16)
         }
-        let adapter = LoRAAdapter(config: LoRAConfig(rank: rank, alpha: 64, dropout: 0, targets: [.q, .v]), modules: modules)
+        let adapter = LoRAAdapter(
+            config: LoRAConfig(rank: rank, alpha: 64, dropout: 0, targets: [.q, .v]), modules: modules)
         try adapter.write(to: folder)
         return folder
     }
@@ -73,7 +74,9 @@ struct Exchange {
     }
 
     /// `error.code` / `error.type` of an OpenAI-shaped error body.
-    var error: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["error"] as? [String: Any] }
+    var error: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["error"] as? [String: Any]
+    }
 
     /// The `data:` payloads of a server-sent-event body, `[DONE]` included.
     var events: [String] {

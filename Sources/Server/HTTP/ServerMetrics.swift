@@ -70,7 +70,8 @@ final class ServerMetrics: Sendable {
         family("clarifycoder_requests_total", "counter", "HTTP requests answered, by endpoint and status code.")
         for key in snapshot.requests.keys.sorted() {
             let parts = key.split(separator: " ", maxSplits: 1)
-            out += "clarifycoder_requests_total{endpoint=\"\(parts[0])\",status=\"\(parts[1])\"} \(snapshot.requests[key]!)\n"
+            out +=
+                "clarifycoder_requests_total{endpoint=\"\(parts[0])\",status=\"\(parts[1])\"} \(snapshot.requests[key]!)\n"
         }
         family("clarifycoder_prompt_tokens_total", "counter", "Prompt tokens of finished generations.")
         out += "clarifycoder_prompt_tokens_total \(snapshot.promptTokens)\n"
@@ -84,12 +85,17 @@ final class ServerMetrics: Sendable {
         let rate = Double(snapshot.recent.reduce(0) { $0 + $1.1 }) / Self.rateWindow
         out += "clarifycoder_generation_tokens_per_second \(Self.number(rate))\n"
         family("clarifycoder_queue_sequences", "gauge", "Sequences waiting for a batch slot, by model.")
-        for entry in load { out += "clarifycoder_queue_sequences{model=\"\(Self.label(entry.model))\"} \(entry.waiting)\n" }
+        for entry in load {
+            out += "clarifycoder_queue_sequences{model=\"\(Self.label(entry.model))\"} \(entry.waiting)\n"
+        }
         family("clarifycoder_running_sequences", "gauge", "Sequences decoding in the batch, by model.")
-        for entry in load { out += "clarifycoder_running_sequences{model=\"\(Self.label(entry.model))\"} \(entry.running)\n" }
+        for entry in load {
+            out += "clarifycoder_running_sequences{model=\"\(Self.label(entry.model))\"} \(entry.running)\n"
+        }
         family("clarifycoder_time_to_first_token_seconds", "histogram", "From request to the first streamed text.")
         for (i, bound) in Self.ttftBuckets.enumerated() {
-            out += "clarifycoder_time_to_first_token_seconds_bucket{le=\"\(Self.number(bound))\"} \(snapshot.ttftCounts[i])\n"
+            out +=
+                "clarifycoder_time_to_first_token_seconds_bucket{le=\"\(Self.number(bound))\"} \(snapshot.ttftCounts[i])\n"
         }
         out += "clarifycoder_time_to_first_token_seconds_bucket{le=\"+Inf\"} \(snapshot.ttftTotal)\n"
         out += "clarifycoder_time_to_first_token_seconds_sum \(Self.number(snapshot.ttftSum))\n"

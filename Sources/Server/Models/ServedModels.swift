@@ -50,7 +50,8 @@ public struct ServedModels: Sendable {
         ]
         for adapter in adapters {
             guard !entries.contains(where: { $0.name == adapter.name }) else {
-                throw ServerError("--adapter \(adapter.name)=…: the name \(adapter.name) is already served; give each a new name")
+                throw ServerError(
+                    "--adapter \(adapter.name)=…: the name \(adapter.name) is already served; give each a new name")
             }
             let engine: LanguageModel
             do {

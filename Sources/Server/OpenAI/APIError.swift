@@ -21,7 +21,8 @@ struct APIError: Error, HTTPResponseError, Sendable {
     static func unknownModel(_ name: String, served: [String]) -> APIError {
         APIError(
             status: .notFound,
-            message: "The model `\(name)` does not exist; this server has \(served.map { "`\($0)`" }.joined(separator: ", "))",
+            message:
+                "The model `\(name)` does not exist; this server has \(served.map { "`\($0)`" }.joined(separator: ", "))",
             type: "invalid_request_error", param: "model", code: "model_not_found")
     }
 

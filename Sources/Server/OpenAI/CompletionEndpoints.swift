@@ -33,7 +33,8 @@ struct CompletionEndpoints: Sendable {
             prompt = try entry.model.prompt(for: messages)
         } catch {
             throw APIError(
-                status: .internalServerError, message: "The model `\(entry.name)` has no chat format this server knows; "
+                status: .internalServerError,
+                message: "The model `\(entry.name)` has no chat format this server knows; "
                     + "use /v1/completions or restart the server with --template.", type: "server_error")
         }
         let plan = try GenerationPlan(
@@ -46,15 +47,24 @@ struct CompletionEndpoints: Sendable {
             return streamed(request, plan: plan, start: start) { (event: StreamEvent) -> OpenAIResponses.ChatChunk? in
                 switch event {
                 case .opened(let index):
-                    return .init(id: id, created: created, model: entry.name, choices: [.init(index: index, delta: .init(role: "assistant", content: ""))])
+                    return .init(
+                        id: id, created: created, model: entry.name,
+                        choices: [.init(index: index, delta: .init(role: "assistant", content: ""))])
                 case .text(let index, let piece):
-                    return .init(id: id, created: created, model: entry.name, choices: [.init(index: index, delta: .init(content: piece))])
+                    return .init(
+                        id: id, created: created, model: entry.name,
+                        choices: [.init(index: index, delta: .init(content: piece))])
                 case .finished(let index, let result):
                     return .init(
                         id: id, created: created, model: entry.name,
-                        choices: [.init(index: index, delta: .init(), finish_reason: OpenAIResponses.finishReason(result.finishReason))])
+                        choices: [
+                            .init(
+                                index: index, delta: .init(),
+                                finish_reason: OpenAIResponses.finishReason(result.finishReason))
+                        ])
                 case .usage(let usage):
-                    return includeUsage ? .init(id: id, created: created, model: entry.name, choices: [], usage: usage) : nil
+                    return includeUsage
+                        ? .init(id: id, created: created, model: entry.name, choices: [], usage: usage) : nil
                 }
             }
         }
@@ -62,7 +72,9 @@ struct CompletionEndpoints: Sendable {
         let answer = OpenAIResponses.ChatCompletion(
             id: id, created: created, model: entry.name,
             choices: results.enumerated().map { index, result in
-                .init(index: index, message: .init(content: result.text), finish_reason: OpenAIResponses.finishReason(result.finishReason))
+                .init(
+                    index: index, message: .init(content: result.text),
+                    finish_reason: OpenAIResponses.finishReason(result.finishReason))
             },
             usage: usage(plan, results))
         return json(answer)
@@ -77,24 +89,34 @@ struct CompletionEndpoints: Sendable {
         let prompt = entry.model.engine.tokenizer.encode(wire.prompt)
         guard !prompt.isEmpty else { throw APIError.invalidRequest("prompt: must not be empty", param: "prompt") }
         let plan = try GenerationPlan(
-            entry: entry, prompt: prompt, sampling: wire.sampling, defaultMaxTokens: 16, maxChoices: parameters.parallel)
+            entry: entry, prompt: prompt, sampling: wire.sampling, defaultMaxTokens: 16, maxChoices: parameters.parallel
+        )
         let id = OpenAIResponses.id("cmpl")
         let created = Int(Date().timeIntervalSince1970)
         let echo = wire.echo == true ? wire.prompt : ""
         if wire.stream == true {
             let includeUsage = wire.stream_options?.include_usage == true
-            return streamed(request, plan: plan, start: start) { (event: StreamEvent) -> OpenAIResponses.TextCompletion? in
+            return streamed(request, plan: plan, start: start) {
+                (event: StreamEvent) -> OpenAIResponses.TextCompletion? in
                 switch event {
                 case .opened(let index):
-                    return echo.isEmpty ? nil : .init(id: id, created: created, model: entry.name, choices: [.init(index: index, text: echo)])
+                    return echo.isEmpty
+                        ? nil
+                        : .init(id: id, created: created, model: entry.name, choices: [.init(index: index, text: echo)])
                 case .text(let index, let piece):
-                    return .init(id: id, created: created, model: entry.name, choices: [.init(index: index, text: piece)])
+                    return .init(
+                        id: id, created: created, model: entry.name, choices: [.init(index: index, text: piece)])
                 case .finished(let index, let result):
                     return .init(
                         id: id, created: created, model: entry.name,
-                        choices: [.init(index: index, text: "", finish_reason: OpenAIResponses.finishReason(result.finishReason))])
+                        choices: [
+                            .init(
+                                index: index, text: "", finish_reason: OpenAIResponses.finishReason(result.finishReason)
+                            )
+                        ])
                 case .usage(let usage):
-                    return includeUsage ? .init(id: id, created: created, model: entry.name, choices: [], usage: usage) : nil
+                    return includeUsage
+                        ? .init(id: id, created: created, model: entry.name, choices: [], usage: usage) : nil
                 }
             }
         }
@@ -102,7 +124,9 @@ struct CompletionEndpoints: Sendable {
         let answer = OpenAIResponses.TextCompletion(
             id: id, created: created, model: entry.name,
             choices: results.enumerated().map { index, result in
-                .init(index: index, text: echo + result.text, finish_reason: OpenAIResponses.finishReason(result.finishReason))
+                .init(
+                    index: index, text: echo + result.text,
+                    finish_reason: OpenAIResponses.finishReason(result.finishReason))
             },
             usage: usage(plan, results))
         return json(answer)
@@ -206,7 +230,8 @@ struct CompletionEndpoints: Sendable {
                             if let value = chunk(.text(index, piece)) { try await send(value) }
                         case .finished(let result):
                             completion += result.tokens.count
-                            metrics.countTokens(prompt: index == 0 ? plan.prompt.count : 0, completion: result.tokens.count)
+                            metrics.countTokens(
+                                prompt: index == 0 ? plan.prompt.count : 0, completion: result.tokens.count)
                             if let value = chunk(.finished(index, result)) { try await send(value) }
                         }
                     }

@@ -27,7 +27,9 @@ struct GenerationPlan: Sendable {
         let asked = sampling.max_completion_tokens ?? sampling.max_tokens
         if let asked {
             let field = sampling.max_completion_tokens != nil ? "max_completion_tokens" : "max_tokens"
-            guard asked >= 1 else { throw APIError.invalidRequest("\(field): must be at least 1, got \(asked)", param: field) }
+            guard asked >= 1 else {
+                throw APIError.invalidRequest("\(field): must be at least 1, got \(asked)", param: field)
+            }
             guard prompt.count + asked <= context else {
                 throw APIError.contextTooLong(prompt: prompt.count, maxTokens: asked, context: context)
             }
@@ -43,7 +45,8 @@ struct GenerationPlan: Sendable {
         }
         // OpenAI's defaults: temperature 1, and without a seed a different draw each time.
         let request = ChatRequest(
-            messages: [], temperature: sampling.temperature ?? 1, topP: sampling.top_p, maxTokens: maxTokens, n: choices,
+            messages: [], temperature: sampling.temperature ?? 1, topP: sampling.top_p, maxTokens: maxTokens,
+            n: choices,
             seed: sampling.seed ?? Int.random(in: 0...Int(Int32.max)), stop: stop,
             repetitionPenalty: sampling.repetition_penalty, presencePenalty: sampling.presence_penalty,
             frequencyPenalty: sampling.frequency_penalty)

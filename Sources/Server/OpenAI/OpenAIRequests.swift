@@ -37,7 +37,8 @@ enum OpenAIRequests {
                 let parts = try container.decode([Part].self)
                 guard parts.allSatisfy({ $0.type == "text" && $0.text != nil }) else {
                     throw DecodingError.dataCorruptedError(
-                        in: container, debugDescription: "only text parts ({\"type\": \"text\", \"text\": …}) are supported")
+                        in: container,
+                        debugDescription: "only text parts ({\"type\": \"text\", \"text\": …}) are supported")
                 }
                 text = parts.compactMap(\.text).joined()
             }
@@ -124,11 +125,14 @@ enum OpenAIRequests {
         } catch let error as DecodingError {
             if (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) == nil {
                 throw APIError.invalidRequest(
-                    body.isEmpty ? "the request body is empty; send a JSON object" : "the request body is not valid JSON (UTF-8)",
+                    body.isEmpty
+                        ? "the request body is empty; send a JSON object"
+                        : "the request body is not valid JSON (UTF-8)",
                     code: "invalid_json")
             }
             let (path, detail) = describe(error)
-            throw APIError.invalidRequest(path.isEmpty ? detail : "\(path): \(detail)", param: path.isEmpty ? nil : path)
+            throw APIError.invalidRequest(
+                path.isEmpty ? detail : "\(path): \(detail)", param: path.isEmpty ? nil : path)
         }
     }
 

@@ -140,6 +140,7 @@ enum OpenAIResponses {
 
     /// A random id such as `chatcmpl-3f9a…` (24 hex digits).
     static func id(_ prefix: String) -> String {
-        prefix + "-" + (0..<3).map { _ in String(format: "%016llx", UInt64.random(in: 0...UInt64.max)) }.joined().prefix(24)
+        prefix + "-"
+            + (0..<3).map { _ in String(format: "%016llx", UInt64.random(in: 0...UInt64.max)) }.joined().prefix(24)
     }
 }

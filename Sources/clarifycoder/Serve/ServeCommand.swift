@@ -67,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if let template, ChatTemplate(named: template) == nil {
-            throw ValidationError("unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
+            throw ValidationError(
+                "unknown --template \(template); known: \(ChatTemplate.names.joined(separator: ", "))")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
