@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "Backends", targets: ["Backends"]),
         .library(name: "BackendsTesting", targets: ["BackendsTesting"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The evaluation run store (SQLite through the system's libsqlite3).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // `clarifycoder serve`: the OpenAI-compatible HTTP server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
     ],
     targets: [
         // Layer 0: domain types, dataset IO, assets; system libraries.
@@ -129,6 +133,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Layer 5: `clarifycoder serve` — OpenAI-compatible HTTP over the local engine, and the chat page.
+        .target(
+            name: "Server",
+            dependencies: [
+                "ClarifyCore", "Backends", "LLM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Public")]
+        ),
         // Layer 6: the CLI only.
         .executableTarget(
             name: "clarifycoder",
@@ -142,6 +157,7 @@ let package = Package(
                 "LLM",
                 "Tensor",
                 "Pipeline",
+                "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -196,6 +212,14 @@ let package = Package(
         .testTarget(
             name: "CLITests", dependencies: ["clarifycoder", "Backends", "BackendsTesting", "Eval", "Execution"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ClarifyCore", "Synth", "LLM"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Backends", "ClarifyCore", "LLM",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "SynthTests", dependencies: ["Synth", "ClarifyCore", "Sandbox", "Backends", "BackendsTesting"]),
     ]

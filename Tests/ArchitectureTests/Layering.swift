@@ -40,9 +40,14 @@ enum Layering {
             layer: 5,
             targets: ["ClarifyCore", "Synth", "Eval", "Backends", "Sandbox", "Execution", "LLM", "Tensor"],
             external: ["Yams"]),
+        // `clarifycoder serve`: HTTP over the local engine; beside Pipeline, neither imports the other.
+        "Server": Rule(
+            layer: 5, targets: ["ClarifyCore", "Backends", "LLM"], external: ["Hummingbird", "Logging", "NIOCore"]),
         "clarifycoder": Rule(
             layer: 6,
-            targets: ["ClarifyCore", "Synth", "Sandbox", "Execution", "Eval", "Backends", "LLM", "Tensor", "Pipeline"],
+            targets: [
+                "ClarifyCore", "Synth", "Sandbox", "Execution", "Eval", "Backends", "LLM", "Tensor", "Pipeline", "Server",
+            ],
             external: ["ArgumentParser"]),
         // Benchmark drivers (Benchmarks/): on top, beside the CLI; nothing imports them.
         "EngineBench": Rule(layer: 7, targets: ["Tensor"], external: ["ArgumentParser"]),

@@ -39,7 +39,7 @@ public final class LocalChatModel: ChatModel {
     }
 
     /// The generation settings of a request; requests with equal settings may share a batch.
-    static func parameters(_ request: ChatRequest) throws -> GenerationParameters {
+    public static func parameters(_ request: ChatRequest) throws -> GenerationParameters {
         guard request.temperature >= 0, request.temperature.isFinite else {
             throw BackendError(.requestRejected, "temperature must be 0 or more, got \(request.temperature)")
         }
@@ -55,6 +55,50 @@ public final class LocalChatModel: ChatModel {
             throw BackendError(.requestRejected, "the local engine cannot take this request: \(error)")
         }
         return parameters
+    }
+
+    /// Positions one sequence may fill, prompt and answer: the context a prompt must fit in.
+    public var context: Int { min(scheduler.capacity, engine.config.maxPositions) }
+
+    /// Sequences waiting for a slot and running now (for a server's metrics).
+    public var load: (waiting: Int, running: Int) {
+        let load = scheduler.load
+        return (load.waiting, load.running)
+    }
+
+    /// The prompt ids of `messages` in the model's chat format (or the template given at init).
+    public func prompt(for messages: [Message]) throws -> [Int] {
+        do {
+            return try engine.chatPrompt(messages, template: template)
+        } catch {
+            throw BackendError(.configuration, "\(error)")
+        }
+    }
+
+    /// One sequence continuing `prompt`, in the shared batch, as it is generated: text pieces (safe
+    /// to show: whole UTF-8 characters, never part of a stop string), then the result. Ending the
+    /// iteration early — or cancelling the task that iterates — drops the sequence from the queue or
+    /// frees its slot before the next forward step. A refused prompt (too long, bad ids) ends the
+    /// stream with a ``BackendError``.
+    public func stream(prompt: [Int], parameters: GenerationParameters) -> AsyncThrowingStream<
+        LocalGenerationEvent, any Error
+    > {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: LocalGenerationEvent.self)
+        let ticket = LocalBatchScheduler.Ticket(
+            prompt: prompt, parameters: parameters, seed: parameters.seed,
+            onText: { continuation.yield(.text($0)) },
+            onFinish: { result in
+                switch result {
+                case .success(let value):
+                    continuation.yield(.finished(value))
+                    continuation.finish()
+                case .failure(let error):
+                    continuation.finish(throwing: error)
+                }
+            })
+        continuation.onTermination = { _ in ticket.cancel() }
+        scheduler.enqueue([ticket], engine: engine)
+        return stream
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
@@ -80,6 +124,13 @@ public final class LocalChatModel: ChatModel {
                 promptTokens: prompt.count, completionTokens: results.map(\.tokens.count).reduce(0, +)),
             model: identity)
     }
+}
+
+/// What ``LocalChatModel/stream(prompt:parameters:)`` yields: text as it becomes safe to show, then
+/// the whole result once.
+public enum LocalGenerationEvent: Sendable {
+    case text(String)
+    case finished(GenerationResult)
 }
 
 extension LocalChatModel {
