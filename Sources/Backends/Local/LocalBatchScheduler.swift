@@ -14,6 +14,8 @@ final class LocalBatchScheduler: Sendable {
     struct Job: Sendable {
         var prompts: [[Int]]
         var parameters: GenerationParameters
+        /// Token ids whose next-token log-probabilities after each prompt are returned.
+        var scored: [Int] = []
     }
 
     /// One request in flight: its sequences' results as they finish.
@@ -84,7 +86,7 @@ final class LocalBatchScheduler: Sendable {
                 do {
                     try batch.admit(
                         id: nextID, prompt: request.job.prompts[index], parameters: parameters,
-                        seed: parameters.seed &+ UInt64(index))
+                        seed: parameters.seed &+ UInt64(index), scored: request.job.scored)
                     owners[nextID] = (request, index)
                     nextID += 1
                 } catch {
