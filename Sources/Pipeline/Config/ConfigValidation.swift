@@ -1,5 +1,6 @@
 import ClarifyCore
 import Foundation
+import Eval
 import Synth
 
 extension PipelineConfig {
@@ -121,11 +122,7 @@ extension PipelineConfig {
             throw fail("train.group_by", "must name a metadata key such as problem_id, or be null")
         }
         if let threads = train.threads, threads < 1 { throw fail("train.threads", "must be at least 1") }
-        if eval.evaluator != "heuristic" {
-            guard try spec("eval.evaluator", eval.evaluator) != .reference else {
-                throw fail("eval.evaluator", "must be heuristic, openai:NAME or a local model, not reference")
-            }
-        }
+        do { _ = try EvaluatorSpec(parsing: eval.evaluator) } catch { throw fail("eval.evaluator", error.description) }
         if eval.humanevalcomm != "offline", !FileManager.default.fileExists(atPath: eval.humanevalcomm) {
             throw fail("eval.humanevalcomm", "\(eval.humanevalcomm) does not exist; give a HumanEvalComm JSONL file or offline")
         }
