@@ -24,6 +24,9 @@ public enum EvaluatorSpec: Sendable, Hashable, CustomStringConvertible {
         } else if trimmed.hasPrefix("local:") {
             var rest = String(trimmed.dropFirst("local:".count))
             var variant = Self.defaultVariant
+            if rest.hasPrefix("openai:") || rest == "reference" {
+                throw ModelSpecError("'\(text)': local: needs a local model (a known name, a .gguf file or a folder)")
+            }
             if let named = LocalJudge.Variant(rawValue: rest) {
                 variant = named
                 rest = ""

@@ -17,7 +17,7 @@ public struct LocalJudge: QuestionEvaluator {
         /// the likeliest of 1, 2, 3.
         case prompt
         /// Two yes/no sub-questions, each in its own prompt that shows the word diff of the two
-        /// descriptions: does the reply ask about a change? can it be answered from the original?
+        /// descriptions and the reply: does the reply ask about a change? can the original wording answer it?
         /// Good when both are yes; no question in the reply (the rule-based detector) is 1.
         case steps
         /// The same evidence as numbers: P(good) from the sub-questions' yes-probabilities against a
@@ -136,30 +136,23 @@ enum JudgeStep: String, CaseIterable, Sendable {
             "Does the developer's reply ask about one of the changes listed above — a question whose answer "
                 + "would tell them what the original description says at that place?"
         case .answerableFromOriginal:
-            "Can the developer's question be answered from the original description, so that the answer "
-                + "recovers a requirement the modification removed or changed?"
+            "Can the developer's question be answered with the original wording above, so that the answer "
+                + "recovers what the modification removed or changed?"
         }
     }
 
+    /// The changes and the reply, not the two whole descriptions: a prompt a quarter as long (≈ 200
+    /// tokens) is what makes grading affordable on two cores, and the changes are the evidence asked about.
     func prompt(_ query: EvaluationQuery, diff: String) -> String {
-        let reply = query.questions.count <= 3000 ? query.questions : String(query.questions.prefix(3000)) + " …"
+        let reply = query.questions.count <= 2000 ? query.questions : String(query.questions.prefix(2000)) + " …"
         return """
             A coding problem's description was modified so that it became ambiguous, incomplete or inconsistent. \
-            A developer who saw only the modified description replied to it.
-
-            ### Original description:
-            \(query.original)
-
-            ### Modified description:
-            \(query.modified)
-
-            ### What the modification changed:
+            These are the changes (the original wording, then what the developer saw instead):
             \(diff)
 
-            ### The developer's reply:
+            A developer who saw only the modified description replied:
             \(reply)
 
-            ### Question:
             \(question) Answer Yes or No.
             """
     }

@@ -89,8 +89,8 @@ struct GradingRunTests {
         #expect(summary.items == 2)
         #expect(summary.skippedLines == 2)
         #expect(summary.skippedErrors.count == 2)
-        #expect(summary.skippedErrors[0].contains("line 2"))
-        #expect(summary.skippedErrors[1].contains("line 3") && summary.skippedErrors[1].contains("response"))
+        #expect(summary.skippedErrors[0].contains("responses.jsonl:2: field 'reference_grade'"))
+        #expect(summary.skippedErrors[1].contains("responses.jsonl:3:") && summary.skippedErrors[1].contains("response"))
     }
 
     @Test("a repeated id is an error that names both lines")
@@ -102,7 +102,7 @@ struct GradingRunTests {
         await #expect {
             try await run.run()
         } throws: { error in
-            "\(error)".contains("line 3") && "\(error)".contains("already used on line 1")
+            "\(error)".contains("responses.jsonl:3: field 'id'") && "\(error)".contains("already used on line 1")
         }
     }
 
