@@ -6,7 +6,7 @@ import ClarifyCore
 /// | text | evaluator |
 /// |---|---|
 /// | `heuristic` | ``HeuristicEvaluator`` (offline, approximate) |
-/// | `local:` , `local:NAME\|PATH`, `local:NAME\|PATH:VARIANT`, `local:VARIANT` | ``LocalJudge`` on a local model (default ``defaultJudgeModel``, variant ``LocalJudge/Variant/steps``) |
+/// | `local:` , `local:NAME\|PATH`, `local:NAME\|PATH:VARIANT`, `local:VARIANT` | ``LocalJudge`` on a local model (default ``defaultJudgeModel``, variant ``LocalJudge/Variant/probs``: the best measured, BENCHMARKS.md) |
 /// | any other model (`openai:NAME`, a known name, a path) | ``LLMEvaluator``: the benchmark's prompt, free text |
 public enum EvaluatorSpec: Sendable, Hashable, CustomStringConvertible {
     case heuristic
@@ -15,7 +15,7 @@ public enum EvaluatorSpec: Sendable, Hashable, CustomStringConvertible {
 
     /// The local judge's model when `local:` names none.
     public static let defaultJudgeModel = ModelSpec.known(.qwen25Coder15B)
-    public static let defaultVariant = LocalJudge.Variant.steps
+    public static let defaultVariant = LocalJudge.Variant.probs
 
     public init(parsing text: String) throws(ModelSpecError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

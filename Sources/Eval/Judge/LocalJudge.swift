@@ -37,11 +37,12 @@ public struct LocalJudge: QuestionEvaluator {
     public var kind: EvaluatorKind { .llm }
     public var name: String { "\(model.identity) judge:\(variant.rawValue)" }
 
-    /// The `probs` threshold chosen on the calibration log (docs/evaluation.md#local-judge).
+    /// The `probs` threshold: P(good) better than even. The calibration log supported no other value
+    /// (BENCHMARKS.md, "Local question judge"); `bench/judge/sweep.py` re-sweeps it from a run's scores.
     public static let defaultThreshold = 0.5
 
     public init(
-        model: any ScoringChatModel, variant: Variant = .steps, threshold: Double = LocalJudge.defaultThreshold,
+        model: any ScoringChatModel, variant: Variant = .probs, threshold: Double = LocalJudge.defaultThreshold,
         writesAnswers: Bool = true, maxConcurrent: Int = 8, maxAnswerTokens: Int = 256
     ) {
         self.model = model

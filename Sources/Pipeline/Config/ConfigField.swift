@@ -145,7 +145,7 @@ public struct ConfigField {
             .string("train.group_by", \.train.groupBy, "Mixture metadata key whose examples share micro-batches (problem_id: each clear problem beside its rewrites; null: by length alone)."),
             .int("train.threads", \.train.threads, "Training threads (null: all cores)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
-            .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), local:[NAME|PATH][:prompt|steps|probs] (the local judge; default qwen2.5-coder-1.5b, steps), openai:NAME or a local model (a known name, .gguf, folder) with the benchmark's prompt."),
+            .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), local:[NAME|PATH][:prompt|steps|probs] (the local judge; default qwen2.5-coder-1.5b, probs), openai:NAME or a local model (a known name, .gguf, folder) with the benchmark's prompt."),
             .string("eval.base_url", \.eval.baseURL, "With openai:NAME: the OpenAI-compatible endpoint."),
             .string("eval.api_key_env", \.eval.apiKeyEnv, "With openai:NAME: the environment variable holding the API key."),
             .int("eval.humaneval_limit", \.eval.humanevalLimit, "HumanEval problems on their original prompts (null: all 164)."),

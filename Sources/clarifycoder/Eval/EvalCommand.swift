@@ -46,7 +46,7 @@ struct EvalCommand: AsyncParsableCommand {
     var adapter: String?
 
     @Option(
-        help: "heuristic (offline, approximate grades); local:[NAME|PATH][:prompt|steps|probs], the local judge (default qwen2.5-coder-1.5b, steps); or a model that answers, grades and classifies first responses with the benchmark's prompt: openai:NAME, a known name, a .gguf file or a Hugging Face folder.")
+        help: "heuristic (offline, approximate grades); local:[NAME|PATH][:prompt|steps|probs], the local judge (default qwen2.5-coder-1.5b, probs); or a model that answers, grades and classifies first responses with the benchmark's prompt: openai:NAME, a known name, a .gguf file or a Hugging Face folder.")
     var evaluator: String = "heuristic"
 
     @Option(help: "With --evaluator openai:NAME: its base URL (default: --base-url).")

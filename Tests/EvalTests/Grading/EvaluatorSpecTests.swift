@@ -5,13 +5,13 @@ import Testing
 
 @Suite("--evaluator forms")
 struct EvaluatorSpecTests {
-    @Test("local: takes a model and a variant, each optional, defaulting to the 1.5B and steps")
+    @Test("local: takes a model and a variant, each optional, defaulting to the 1.5B and probs")
     func localForms() throws {
-        #expect(try EvaluatorSpec(parsing: "local:") == .localJudge(.known(.qwen25Coder15B), .steps))
+        #expect(try EvaluatorSpec(parsing: "local:") == .localJudge(.known(.qwen25Coder15B), .probs))
         #expect(try EvaluatorSpec(parsing: "local:probs") == .localJudge(.known(.qwen25Coder15B), .probs))
         #expect(
             try EvaluatorSpec(parsing: "local:qwen2.5-coder-0.5b:prompt") == .localJudge(.known(.qwen25Coder05B), .prompt))
-        #expect(try EvaluatorSpec(parsing: "local:qwen2.5-coder-0.5b") == .localJudge(.known(.qwen25Coder05B), .steps))
+        #expect(try EvaluatorSpec(parsing: "local:qwen2.5-coder-0.5b") == .localJudge(.known(.qwen25Coder05B), .probs))
         #expect(try EvaluatorSpec(parsing: "local:qwen2.5-coder-0.5b:steps").description == "local:qwen2.5-coder-0.5b:steps")
     }
 
