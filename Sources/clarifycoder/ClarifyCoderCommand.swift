@@ -11,7 +11,7 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         subcommands: [
             DataCommand.self, SynthesizeCommand.self, MixCommand.self, GenerateCommand.self, ChatCommand.self,
             ExecuteCommand.self, AskCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self,
-            ReportCommand.self, PipelineCommand.self, ModelsCommand.self, ServeCommand.self,
+            ReportCommand.self, PipelineCommand.self, ModelsCommand.self, ServeCommand.self, GradeCommand.self,
         ]
     )
 

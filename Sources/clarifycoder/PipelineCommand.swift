@@ -48,7 +48,7 @@ struct PipelineCommand: AsyncParsableCommand {
     @Option(help: "A HumanEvalComm JSONL file as the clarification benchmark (eval.humanevalcomm).")
     var humanevalcomm: String?
 
-    @Option(help: "heuristic or openai:NAME (eval.evaluator).")
+    @Option(help: "heuristic, local:[NAME|PATH][:VARIANT] or openai:NAME (eval.evaluator).")
     var evaluator: String?
 
     @Option(help: "The endpoint of an openai:NAME evaluator (eval.base_url).")

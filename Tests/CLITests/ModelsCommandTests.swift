@@ -1,4 +1,5 @@
 import ClarifyCore
+import Eval
 import Foundation
 import Testing
 
@@ -42,6 +43,11 @@ struct ModelsCommandTests {
         let local = try? EvalCommand.parse([
             "--benchmark", "humaneval", "--evaluator", "qwen2.5-coder-1.5b", "--out", "x",
         ])
-        #expect(try local?.evaluatorSpec() == .known(.qwen25Coder15B))
+        #expect(try local?.evaluatorSpec() == .model(.known(.qwen25Coder15B)))
+        let judge = try? EvalCommand.parse(["--benchmark", "humaneval", "--evaluator", "local:probs", "--out", "x"])
+        #expect(try judge?.evaluatorSpec() == .localJudge(.known(.qwen25Coder15B), .probs))
+        #expect(throws: (any Error).self) {
+            try EvalCommand.parse(["--benchmark", "humaneval", "--evaluator", "local:smollm2:vote", "--out", "x"])
+        }
     }
 }

@@ -18,6 +18,8 @@ final class LocalBatchScheduler: Sendable {
     struct Job: Sendable {
         var prompts: [[Int]]
         var parameters: GenerationParameters
+        /// Token ids whose next-token log-probabilities after each prompt are returned.
+        var scored: [Int] = []
     }
 
     /// One sequence, waiting or running. Its callbacks run on the worker thread, in order: `onText`
@@ -26,17 +28,21 @@ final class LocalBatchScheduler: Sendable {
         let prompt: [Int]
         let parameters: GenerationParameters
         let seed: UInt64
+        /// Token ids whose next-token log-probabilities after the prompt are returned.
+        let scored: [Int]
         let onText: @Sendable (String) -> Void
         let onFinish: @Sendable (Result<GenerationResult, any Error>) -> Void
         private let cancelled = Atomic<Bool>(false)
 
         init(
-            prompt: [Int], parameters: GenerationParameters, seed: UInt64, onText: @escaping @Sendable (String) -> Void,
+            prompt: [Int], parameters: GenerationParameters, seed: UInt64, scored: [Int] = [],
+            onText: @escaping @Sendable (String) -> Void,
             onFinish: @escaping @Sendable (Result<GenerationResult, any Error>) -> Void
         ) {
             self.prompt = prompt
             self.parameters = parameters
             self.seed = seed
+            self.scored = scored
             self.onText = onText
             self.onFinish = onFinish
         }
@@ -85,7 +91,7 @@ final class LocalBatchScheduler: Sendable {
                 let made = job.prompts.enumerated().map { index, prompt in
                     Ticket(
                         prompt: prompt, parameters: job.parameters, seed: job.parameters.seed &+ UInt64(index),
-                        onText: { _ in }, onFinish: { collector.deliver($0, at: index) })
+                        scored: job.scored, onText: { _ in }, onFinish: { collector.deliver($0, at: index) })
                 }
                 tickets.withLock { $0 = made }
                 collector.tickets = made
@@ -134,6 +140,7 @@ final class LocalBatchScheduler: Sendable {
                 do {
                     try batch.admit(
                         id: nextID, prompt: ticket.prompt, parameters: ticket.parameters, seed: ticket.seed,
+                        scored: ticket.scored,
                         onText: { piece in
                             ticket.onText(piece)
                             return ticket.isCancelled ? .stop : .more

@@ -77,7 +77,8 @@ public struct LLMEvaluator: QuestionEvaluator {
                     lastProblem[index] = "the evaluator model failed: \(error)"
                     if !error.kind.isRetryable { results[index] = .failure(EvaluatorFailure(lastProblem[index])) }
                 case .success(let response):
-                    if let verdict = EvaluatorReplyParser.parse(response.text) {
+                    if var verdict = EvaluatorReplyParser.parse(response.text) {
+                        verdict.raw = response.text
                         results[index] = .success(verdict)
                     } else {
                         lastProblem[index] =

@@ -28,10 +28,17 @@ public struct EvaluatorVerdict: Sendable, Hashable, Codable {
     public var answers: String
     /// 3 Good (the questions recover what was modified), 2 Fair, 1 No questions.
     public var grade: Int
+    /// What the judge said, verbatim (a model's reply; a local judge's forced-prefix completions),
+    /// for `grade`'s per-item output; nil for the heuristic.
+    public var raw: String?
+    /// The evidence a local judge decided from (`p_good`, `p_targets_change`, …), each in [0, 1].
+    public var scores: [String: Double]?
 
-    public init(answers: String, grade: Int) {
+    public init(answers: String, grade: Int, raw: String? = nil, scores: [String: Double]? = nil) {
         self.answers = answers
         self.grade = grade
+        self.raw = raw
+        self.scores = scores
     }
 }
 

@@ -8,11 +8,14 @@ public enum EvaluatorChoice: Sendable {
     case heuristic
     /// A chat model following the HumanEvalComm evaluator prompt; it also classifies first responses.
     case model(any ChatModel)
+    /// Any other evaluator, used as is (the ``LocalJudge`` of `local:NAME`).
+    case evaluator(any QuestionEvaluator)
 
     var kind: EvaluatorKind {
         switch self {
         case .heuristic: .heuristic
         case .model: .llm
+        case .evaluator(let evaluator): evaluator.kind
         }
     }
 
@@ -20,6 +23,7 @@ public enum EvaluatorChoice: Sendable {
         switch self {
         case .heuristic: "heuristic"
         case .model(let model): model.identity
+        case .evaluator(let evaluator): evaluator.name
         }
     }
 }

@@ -98,6 +98,7 @@ public struct EvaluationRun: Sendable {
         guard parameters.mode != .noClarification else { return nil }
         switch evaluator {
         case .heuristic: return HeuristicEvaluator()
+        case .evaluator(let evaluator): return evaluator
         case .model(let model):
             return LLMEvaluator(
                 model: RecordedChatModel(base: model, store: store, runID: runID, role: "evaluator"),

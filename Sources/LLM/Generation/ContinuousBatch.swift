@@ -35,6 +35,9 @@ public final class ContinuousBatch {
         var sampler: Sampler
         var stream: TextStream
         let onText: (String) -> GenerationControl
+        /// Token ids whose log-probabilities after the prompt are reported (``GenerationResult/promptLogProbabilities``).
+        let scored: [Int]
+        var scores: [Float] = []
         /// Tokens to feed at the next step: the prompt at first, then the last sampled token.
         var pending: [Int]
         var generated: [Int] = []
@@ -63,20 +66,26 @@ public final class ContinuousBatch {
     public var activeCount: Int { sequences.count }
 
     /// Takes a sequence into a free slot; it runs from the next ``step()``. `onText` receives each
-    /// newly safe piece of text; `.stop` ends the sequence (``FinishReason/cancelled``).
+    /// newly safe piece of text; `.stop` ends the sequence (``FinishReason/cancelled``). The
+    /// log-probabilities of the `scored` token ids as the prompt's next token — the raw distribution,
+    /// before temperature or penalties — come back in ``GenerationResult/promptLogProbabilities``
+    /// (what a judge reads instead of parsing text).
     public func admit(
-        id: Int, prompt: [Int], parameters: GenerationParameters, seed: UInt64,
+        id: Int, prompt: [Int], parameters: GenerationParameters, seed: UInt64, scored: [Int] = [],
         onText: @escaping (String) -> GenerationControl = { _ in .more }
     ) throws {
         try parameters.validate()
         try engine.validatePrompt(prompt, context: cache.capacity)
+        if let bad = scored.first(where: { $0 < 0 || $0 >= engine.config.vocabularySize }) {
+            throw GenerationError("token id \(bad) to score is outside the vocabulary")
+        }
         guard let slot = freeSlots.popLast() else { throw GenerationError("no free slot: every sequence is running") }
         cache.reset(sequence: slot)
         var sequence = Sequence(
             id: id, slot: slot, prompt: prompt, parameters: parameters,
             stops: engine.stopTokenIDs.union(parameters.stopTokenIDs), sampler: Sampler(parameters: parameters, seed: seed),
             stream: TextStream(tokenizer: engine.tokenizer, stopStrings: parameters.stopStrings), onText: onText,
-            pending: prompt)
+            scored: scored, pending: prompt)
         if parameters.maxTokens == 0 { sequence.finish = .maxTokens }
         sequences.append(sequence)
     }
@@ -111,6 +120,9 @@ public final class ContinuousBatch {
             let logits = engine.model.forward([.init(slot: sequences[i].slot, tokens: sequences[i].pending)], cache: cache)
             sequences[i].timings.prefillTokens = sequences[i].pending.count
             sequences[i].timings.prefillSeconds = Date().timeIntervalSince(start)
+            if !sequences[i].scored.isEmpty {
+                sequences[i].scores = Self.logProbabilities(of: sequences[i].scored, in: logits[0])
+            }
             sample(logits[0], at: i)
         }
         var finished: [Finished] = []
@@ -124,11 +136,21 @@ public final class ContinuousBatch {
                     id: sequence.id,
                     result: GenerationResult(
                         tokens: sequence.generated, text: stream.text, finishReason: reason,
-                        promptTokenCount: sequence.prompt.count, timings: sequence.timings)))
+                        promptTokenCount: sequence.prompt.count, timings: sequence.timings,
+                        promptLogProbabilities: sequence.scores)))
             freeSlots.append(sequence.slot)
             return true
         }
         return finished
+    }
+
+    /// log softmax(logits)[id] for each id, in Double for the sum (151,936 terms for Qwen).
+    static func logProbabilities(of ids: [Int], in logits: [Float]) -> [Float] {
+        let top = logits.max() ?? 0
+        var sum = 0.0
+        for value in logits { sum += exp(Double(value - top)) }
+        let logZ = Double(top) + log(sum)
+        return ids.map { Float(Double(logits[$0]) - logZ) }
     }
 
     private func sample(_ logits: [Float], at i: Int) {

@@ -82,6 +82,9 @@ public struct GenerationResult: Sendable, Equatable {
     public var promptTokenCount: Int
     /// Timings of the call that produced it (shared by the sequences of a batch).
     public var timings: GenerationTimings
+    /// Log-probabilities of the token ids a caller asked to score, as the prompt's next token (in the
+    /// order asked; empty when none were).
+    public var promptLogProbabilities: [Float] = []
 }
 
 /// Timings of a generation call, for benchmarks and `--verbose` output.

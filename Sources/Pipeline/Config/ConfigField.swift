@@ -149,7 +149,7 @@ public struct ConfigField {
             .string("train.backend", \.train.backend, "local (train here) or trl (write a Hugging Face TRL + accelerate job to RUN_DIR/train/job, run it on GPUs, put its adapter in RUN_DIR/train/adapter, resume)."),
             .string("train.hf_model", \.train.hfModel, "With trl: the Hugging Face model the job trains (null: the known model's id, e.g. Qwen/Qwen2.5-Coder-0.5B-Instruct)."),
             .string("eval.humanevalcomm", \.eval.humanevalcomm, "offline (built from HumanEval by the rule-based synthesizer) or a HumanEvalComm JSONL path."),
-            .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), openai:NAME or a local model (a known name, .gguf, folder)."),
+            .string("eval.evaluator", \.eval.evaluator, "heuristic (offline, approximate grades), local:[NAME|PATH][:prompt|steps|probs] (the local judge; default qwen2.5-coder-1.5b, probs), openai:NAME or a local model (a known name, .gguf, folder) with the benchmark's prompt."),
             .string("eval.base_url", \.eval.baseURL, "With openai:NAME: the OpenAI-compatible endpoint."),
             .string("eval.api_key_env", \.eval.apiKeyEnv, "With openai:NAME: the environment variable holding the API key."),
             .int("eval.humaneval_limit", \.eval.humanevalLimit, "HumanEval problems on their original prompts (null: all 164)."),

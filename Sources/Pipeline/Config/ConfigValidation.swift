@@ -1,5 +1,6 @@
 import ClarifyCore
 import Foundation
+import Eval
 import LLM
 import Synth
 
@@ -138,11 +139,7 @@ extension PipelineConfig {
         } else if train.hfModel != nil {
             throw fail("train.hf_model", "set only with train.backend: trl")
         }
-        if eval.evaluator != "heuristic" {
-            guard try spec("eval.evaluator", eval.evaluator) != .reference else {
-                throw fail("eval.evaluator", "must be heuristic, openai:NAME or a local model, not reference")
-            }
-        }
+        do { _ = try EvaluatorSpec(parsing: eval.evaluator) } catch { throw fail("eval.evaluator", error.description) }
         if eval.humanevalcomm != "offline", !FileManager.default.fileExists(atPath: eval.humanevalcomm) {
             throw fail("eval.humanevalcomm", "\(eval.humanevalcomm) does not exist; give a HumanEvalComm JSONL file or offline")
         }

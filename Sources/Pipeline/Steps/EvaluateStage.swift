@@ -112,14 +112,21 @@ enum EvaluateStage {
         config.eval.humanevalcomm == "offline" ? "humanevalcomm-offline" : "humanevalcomm"
     }
 
-    /// The heuristic evaluator, a local model, or an LLM behind an OpenAI-compatible endpoint
+    /// The heuristic evaluator, the local judge (`local:`), a local model, or an LLM behind an OpenAI-compatible endpoint
     /// (cached, and shut down after).
     static func withEvaluator(_ settings: PipelineConfig.Evaluation, _ body: (EvaluatorChoice) async throws -> Void) async throws {
-        guard settings.evaluator != "heuristic" else {
+        let spec: ModelSpec
+        switch try EvaluatorSpec(parsing: settings.evaluator) {
+        case .heuristic:
             try await body(.heuristic)
             return
+        case .localJudge(let model, let variant):
+            let local = try LocalChatModel(spec: model, maxBatch: localBatch, threads: settings.threads)
+            try await body(.evaluator(LocalJudge(model: local, variant: variant, maxConcurrent: localBatch)))
+            return
+        case .model(let model):
+            spec = model
         }
-        let spec = try ModelSpec(parsing: settings.evaluator)
         guard case .openAI(let name) = spec else {
             try await body(.model(try LocalChatModel(spec: spec, maxBatch: localBatch, threads: settings.threads)))
             return

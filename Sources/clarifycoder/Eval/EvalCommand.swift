@@ -46,7 +46,7 @@ struct EvalCommand: AsyncParsableCommand {
     var adapter: String?
 
     @Option(
-        help: "heuristic (offline, approximate grades), or a model that answers, grades and classifies first responses: openai:NAME, a known name, a .gguf file or a Hugging Face folder.")
+        help: "heuristic (offline, approximate grades); local:[NAME|PATH][:prompt|steps|probs], the local judge (default qwen2.5-coder-1.5b, probs); or a model that answers, grades and classifies first responses with the benchmark's prompt: openai:NAME, a known name, a .gguf file or a Hugging Face folder.")
     var evaluator: String = "heuristic"
 
     @Option(help: "With --evaluator openai:NAME: its base URL (default: --base-url).")
@@ -144,16 +144,8 @@ struct EvalCommand: AsyncParsableCommand {
 
     func modelSpec() throws -> ModelSpec { try ModelArgument.parse(model, option: "--model") }
 
-    /// nil for `heuristic`; `reference` cannot judge questions.
-    func evaluatorSpec() throws -> ModelSpec? {
-        guard evaluator != "heuristic" else { return nil }
-        let spec = try ModelArgument.parse(evaluator, option: "--evaluator")
-        guard spec != .reference else {
-            throw ValidationError(
-                "--evaluator must be heuristic or a model (openai:NAME or a local model), not reference")
-        }
-        return spec
-    }
+    /// `reference` cannot judge questions.
+    func evaluatorSpec() throws -> EvaluatorSpec { try EvaluatorArgument.parse(evaluator) }
 
     var storePath: String { (out as NSString).appendingPathComponent("run.sqlite") }
 

@@ -30,13 +30,18 @@ struct ModelChoice {
                 command.modelSpec(), command: command, problems: problems, adapter: command.adapter
             ) { try endpoint($0, baseURL: command.baseURL) }
             let evaluator: EvaluatorChoice
-            if let spec = try command.evaluatorSpec() {
+            switch try command.evaluatorSpec() {
+            case .heuristic:
+                evaluator = .heuristic
+            case .model(let spec):
                 evaluator = .model(
                     try chatModel(spec, command: command, problems: problems, adapter: nil) {
                         try endpoint($0, baseURL: command.evaluatorBaseURL ?? command.baseURL)
                     })
-            } else {
-                evaluator = .heuristic
+            case .localJudge(let spec, let variant):
+                evaluator = .evaluator(
+                    try EvaluatorArgument.localJudge(
+                        spec, variant: variant, concurrency: command.concurrency, threads: command.threads))
             }
             return ModelChoice(model: model, evaluator: evaluator, clients: clients)
         } catch {
