@@ -14,6 +14,8 @@ struct ProblemsCommandTests {
         #expect(throws: (any Error).self) { try ProblemsGenerateCommand.parse(base + ["--count", "5", "--concurrency", "0"]) }
         #expect(throws: (any Error).self) { try ProblemsGenerateCommand.parse(base + ["--count", "5", "--max-tokens", "10"]) }
         #expect(throws: (any Error).self) { try ProblemsGenerateCommand.parse(base + ["--count", "5", "--model", "reference"]) }
+        #expect(throws: (any Error).self) { try ProblemsGenerateCommand.parse(base + ["--count", "5", "--limit", "-1"]) }
+        _ = try ProblemsGenerateCommand.parse(base + ["--count", "5", "--limit", "0"])  // reassemble only
         let command = try ProblemsGenerateCommand.parse(base + ["--count", "5"])
         #expect(command.model == "qwen2.5-coder-1.5b" && command.seeds == "stdlib" && command.concurrency == 8)
     }

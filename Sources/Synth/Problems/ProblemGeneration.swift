@@ -24,7 +24,7 @@ public enum ProblemGeneration {
         public var maxTokens: Int
         /// Benchmarks to decontaminate against, by name (HumanEval first).
         public var benchmarks: [(name: String, problems: [Problem])]
-        /// Stop after this many items in the ledger (a bounded run; resume continues it).
+        /// Draw only items `0..<limit` (a bounded run; resume continues it); 0 only reassembles.
         public var limit: Int?
         public var provenance: Provenance
 

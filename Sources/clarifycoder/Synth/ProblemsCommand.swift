@@ -67,7 +67,7 @@ struct ProblemsGenerateCommand: AsyncParsableCommand {
     @Option(help: "Longest answer, in tokens.")
     var maxTokens: Int = 900
 
-    @Option(help: "Stop after this many items in the ledger (resume later to go on).")
+    @Option(help: "Draw only the first N items (resume later to go on); 0 draws none and only reassembles the set from the ledger.")
     var limit: Int?
 
     @Option(help: "A benchmark file (any format `data inspect` reads) to decontaminate against, besides HumanEval; repeatable.")
@@ -83,7 +83,7 @@ struct ProblemsGenerateCommand: AsyncParsableCommand {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard maxTokens >= 64 else { throw ValidationError("--max-tokens must be at least 64") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         let spec = try ModelArgument.parse(model, option: "--model")
         guard spec != .reference else { throw ValidationError("--model must be a model that writes, not reference") }
     }

@@ -122,6 +122,10 @@ struct ProblemGenerationTests {
         try await run(folder, parameters(whole))
         let parts = scratchDirectory("problems-parts")
         try await run(folder, parameters(parts, limit: 5))
+        // --limit 0 draws nothing and only reassembles the set from the ledger.
+        let idle = Self.model()
+        let reassembled = try await run(folder, parameters(parts, resume: true, limit: 0), model: idle)
+        #expect(idle.requests.isEmpty && reassembled.stages["sampled"] == 5)
         // A kill while a line was being written leaves half of it.
         let handle = try #require(FileHandle(forWritingAtPath: parts + "/items.jsonl"))
         handle.seekToEndOfFile()
