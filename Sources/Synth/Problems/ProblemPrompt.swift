@@ -40,6 +40,23 @@ public enum ProblemPrompt {
         The layout, for a different exercise:
 
         ```python
+        \(layoutExample)
+        ```
+
+        ```python
+        def check(candidate):
+            assert candidate([1, 1, 2, 2, 2, 3]) == 3
+            assert candidate([]) == 0
+            assert candidate([5]) == 1
+            assert candidate([4, 4, 4, 4]) == 4
+            assert candidate([1, 2, 1, 2]) == 1
+        ```
+        """
+    }
+
+    /// The worked layout the prompt shows. A small model sometimes hands it back as its own
+    /// problem, so the set's near-duplicate filter starts with it (``ProblemSetAssembler``).
+    static let layoutExample = """
         def longest_run(values: list[int]) -> int:
             \"\"\"Return the length of the longest run of equal adjacent values (0 for an empty list).
 
@@ -53,18 +70,7 @@ public enum ProblemPrompt {
                 run = run + 1 if i > 0 and values[i - 1] == value else 1
                 best = max(best, run)
             return best
-        ```
-
-        ```python
-        def check(candidate):
-            assert candidate([1, 1, 2, 2, 2, 3]) == 3
-            assert candidate([]) == 0
-            assert candidate([5]) == 1
-            assert candidate([4, 4, 4, 4]) == 4
-            assert candidate([1, 2, 1, 2]) == 1
-        ```
         """
-    }
 
     /// The request for one item: sampled (temperature 0.7) with a per-item seed, so reruns and
     /// resumes ask the same question and a backend that honours seeds gives the same answer.

@@ -96,4 +96,16 @@ struct ProblemFilterTests {
         #expect(check.reason(generated("close_pair", parameters: "xs: list", doc: copied)) != nil)
         #expect(check.reason(generated("all_unique", parameters: "xs: list", doc: "Whether no value repeats.")) == nil)
     }
+
+    @Test("a problem that hands back the prompt's own layout example is a near duplicate, never kept")
+    func layoutExampleCopied() throws {
+        let reply = "```python\n" + ProblemPrompt.layoutExample + "\n```\n```python\ndef check(candidate):\n"
+            + "    assert candidate([]) == 0\n    assert candidate([1]) == 1\n    assert candidate([2, 2]) == 2\n```"
+        let draft = try ProblemReplyParser.parse(reply).get()
+        let snippet = SeedSnippet(file: "m.py", line: 1, kind: .function, name: "f", code: "def f(): pass")
+        let item = GenerationItem(index: 0, id: "stdlib/0", seed: snippet, reached: .mutantKilling, draft: draft, seconds: 1)
+        var assembler = ProblemSetAssembler(
+            contamination: BenchmarkContamination(benchmarks: []), count: 10, source: "stdlib")
+        #expect(!assembler.offer(item) && assembler.rejections == ["near_duplicate": 1])
+    }
 }
