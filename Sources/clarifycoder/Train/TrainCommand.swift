@@ -164,8 +164,9 @@ struct TrainCommand: ParsableCommand {
                 weight: decisionWeight, tokens: decisionTokens, skipCommonPrefix: decisionSkipPrefix, balanced: decisionBalance) : nil, groupBy: groupBy)
     }
 
-    func run() throws {
-        if let threads { Parallel.threadCount = threads }
+    func run() throws { try ThreadBudget.threads(threads).run(train) }
+
+    private func train() throws {
         let parameters = try self.parameters()
         do { try parameters.validate() } catch { throw ValidationError(String(describing: error)) }
         let bar = TrainingProgressLine()
