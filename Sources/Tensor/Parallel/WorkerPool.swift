@@ -25,20 +25,26 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     /// Workers parked (or about to park) on `condition`.
     private let sleepers = Atomic<Int>(0)
+    /// Whether the caller is blocked (or about to block) on `finishedCondition`.
+    private let callerWaiting = Atomic<Int>(0)
     /// The current region's chunk body; written by the caller only while no worker can claim.
     private var job: ((Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let finishedCondition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     /// How long an idle worker spins before parking: longer than the serial gaps between the
     /// regions of a decode step (norms, rotary, sampling), short enough to give the core back
     /// soon when the work has ended.
-    static let spinNanoseconds: UInt64 = 200_000
+    static let spinNanoseconds: UInt64 = 50_000
+    /// How long the caller spins for the workers' last chunks before blocking.
+    static let callerSpinNanoseconds: UInt64 = 30_000
 
     init(workers: Int) {
         workerCount = workers
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
+        pthread_cond_init(finishedCondition, nil)
         for _ in 0..<workers {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
@@ -81,11 +87,24 @@ final class WorkerPool: @unchecked Sendable {
                     ranHere += 1
                 }
             }
-            // Every chunk is claimed; wait for the ones the workers took.
+            // Every chunk is claimed; wait for the ones the workers took: spin a little, then block
+            // (a yield loop would queue behind every other runnable thread of a loaded machine).
+            let target = chunks - ranHere
+            let deadline = Self.now() + Self.callerSpinNanoseconds
             var spins = 0
-            while finished.load(ordering: .acquiring) < chunks - ranHere {
+            while finished.load(ordering: .acquiring) < target {
                 spins += 1
-                if spins > 4096 { sched_yield() }
+                guard spins & 63 == 0, Self.now() > deadline else { continue }
+                pthread_mutex_lock(mutex)
+                // Set before the last look at `finished`, and workers look at it after adding (both
+                // sequentially consistent): either the caller sees the count or a worker signals,
+                // which waits for this mutex.
+                callerWaiting.store(1, ordering: .sequentiallyConsistent)
+                while finished.load(ordering: .sequentiallyConsistent) < target {
+                    pthread_cond_wait(finishedCondition, mutex)
+                }
+                callerWaiting.store(0, ordering: .relaxed)
+                pthread_mutex_unlock(mutex)
             }
             job = nil
         }
@@ -108,7 +127,12 @@ final class WorkerPool: @unchecked Sendable {
                     expected: word, desired: word + 1, ordering: .acquiring)
                 if exchanged {
                     execute(Int(word & 0xFFFF))
-                    finished.add(1, ordering: .releasing)
+                    finished.add(1, ordering: .sequentiallyConsistent)
+                    if callerWaiting.load(ordering: .sequentiallyConsistent) != 0 {
+                        pthread_mutex_lock(mutex)
+                        pthread_cond_signal(finishedCondition)
+                        pthread_mutex_unlock(mutex)
+                    }
                     word = state.load(ordering: .acquiring)
                 } else {
                     word = original
