@@ -39,8 +39,9 @@ struct DecodeBench: ParsableCommand {
         }
     }
 
-    func run() throws {
-        Parallel.threadCount = threads
+    func run() throws { try ThreadBudget(threads: threads).run(measure) }
+
+    private func measure() throws {
         let lora = try adapter.map { try LoRAAdapter(folder: $0) }
         let weights = WeightPrecision(rawValue: precision)!
         let loaded = try LanguageModel(path: model, precision: weights, adapter: lora).model

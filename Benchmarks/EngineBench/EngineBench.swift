@@ -42,7 +42,10 @@ func median(_ values: [Double]) -> Double {
 }
 
 func train(steps: Int, warmup: Int, batchSize: Int, threads: Int) {
-    Parallel.threadCount = threads
+    ThreadBudget(threads: threads).run { train(steps: steps, warmup: warmup, batchSize: batchSize) }
+}
+
+func train(steps: Int, warmup: Int, batchSize: Int) {
     let config = GPTConfig()
     let model = GPT(config: config, seed: 1337)
     let parameters = model.parameters
@@ -81,7 +84,10 @@ func train(steps: Int, warmup: Int, batchSize: Int, threads: Int) {
 }
 
 func sgemm(size n: Int, threads: Int) {
-    Parallel.threadCount = threads
+    ThreadBudget(threads: threads).run { sgemm(size: n) }
+}
+
+func sgemm(size n: Int) {
     var generator = SeededGenerator(seed: 1)
     let a = Tensor.randomUniform([n, n], generator: &generator)
     let b = Tensor.randomUniform([n, n], generator: &generator)

@@ -7,8 +7,10 @@ struct ThreadingTests {
     /// A transformer-shaped chain, large enough that every kernel splits its work across threads.
     /// x: (2, 128, 64) → LayerNorm → q/k/v → causal attention (4 heads) → GELU MLP → logits (256).
     private func lossAndGradients(threads: Int) -> (loss: Float, grads: [[Float]]) {
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = Parallel.coreCount }
+        ThreadBudget(threads: threads).run { lossAndGradients() }
+    }
+
+    private func lossAndGradients() -> (loss: Float, grads: [[Float]]) {
         var generator = SeededGenerator(seed: 21)
         func parameter(_ shape: [Int], _ std: Float) -> Tensor {
             Tensor.randomNormal(shape, standardDeviation: std, generator: &generator, requiresGrad: true)

@@ -1,6 +1,7 @@
 import Foundation
 import LLM
 import Synchronization
+import Tensor
 
 /// Runs the local engine's requests with continuous batching: one worker thread owns a
 /// ``ContinuousBatch`` and, between forward steps, gives every free slot to the oldest waiting
@@ -66,14 +67,17 @@ final class LocalBatchScheduler: Sendable {
 
     private let maxBatch: Int
     let capacity: Int
+    private let budget: ThreadBudget
     private let queue = Mutex(Queue())
 
     /// - Parameters:
     ///   - maxBatch: sequences decoding together at most.
     ///   - capacity: positions per sequence (prompt and answer); longer prompts are refused.
-    init(maxBatch: Int, capacity: Int) {
+    ///   - budget: the threads the worker's forward steps use.
+    init(maxBatch: Int, capacity: Int, budget: ThreadBudget) {
         self.maxBatch = max(1, maxBatch)
         self.capacity = max(2, capacity)
+        self.budget = budget
     }
 
     var load: Load { queue.withLock { Load(waiting: $0.waiting.count, running: $0.running) } }
@@ -111,7 +115,7 @@ final class LocalBatchScheduler: Sendable {
             return !queue.workerRunning
         }
         if startWorker {
-            let worker = Thread { [self] in self.run(engine: engine) }
+            let worker = Thread { [self] in budget.run { self.run(engine: engine) } }
             worker.qualityOfService = .userInitiated
             worker.stackSize = 8 << 20
             worker.start()

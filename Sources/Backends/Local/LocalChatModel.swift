@@ -26,16 +26,17 @@ public final class LocalChatModel: ChatModel {
     ///   - maxBatch: sequences decoded together at most.
     ///   - context: positions per sequence, prompt and answer (default 8,192, or the model's own if
     ///     smaller); the cache's memory is taken only as sequences fill it.
-    ///   - threads: worker threads of the engine (default: all cores).
+    ///   - threads: the engine's thread budget (default: all cores); this model's work runs under it
+    ///     whatever other models in the process use.
     public init(
         engine: LanguageModel, identity: String? = nil, template: ChatTemplate? = nil, maxBatch: Int = 8,
         context: Int = 8192, threads: Int? = nil
     ) {
-        if let threads { Parallel.threadCount = max(1, threads) }
         self.engine = engine
         self.identity = identity ?? "local:" + (engine.path as NSString).lastPathComponent
         self.template = template
-        self.scheduler = LocalBatchScheduler(maxBatch: max(1, maxBatch), capacity: context)
+        self.scheduler = LocalBatchScheduler(
+            maxBatch: max(1, maxBatch), capacity: context, budget: ThreadBudget.threads(threads))
     }
 
     /// The generation settings of a request; requests with equal settings may share a batch.
@@ -143,7 +144,9 @@ extension LocalChatModel {
     ) throws {
         let path = try spec.localPath()
         let lora = try adapter.map { try LoRAAdapter(folder: $0) }
-        let engine = try LanguageModel(path: path, precision: precision, adapter: lora)
+        let engine = try ThreadBudget.threads(threads).run {
+            try LanguageModel(path: path, precision: precision, adapter: lora)
+        }
         self.init(
             engine: engine, identity: try spec.identity(adapter: adapter), template: template, maxBatch: maxBatch,
             threads: threads)

@@ -73,9 +73,8 @@ public final class LlamaModel: @unchecked Sendable {
             InferenceKernels.rmsNorm(
                 x.pointer, weight: layer.attentionNorm, epsilon: config.rmsNormEpsilon, rows: n, width: d,
                 into: h.pointer)
-            layer.query.apply(h.pointer, count: n, into: q.pointer)
-            layer.key.apply(h.pointer, count: n, into: k.pointer)
-            layer.value.apply(h.pointer, count: n, into: v.pointer)
+            WeightMatrix.apply(
+                [layer.query, layer.key, layer.value], h.pointer, count: n, into: [q.pointer, k.pointer, v.pointer])
             InferenceKernels.addBias(q.pointer, layer.queryBias, rows: n)
             InferenceKernels.addBias(k.pointer, layer.keyBias, rows: n)
             InferenceKernels.addBias(v.pointer, layer.valueBias, rows: n)
@@ -106,8 +105,7 @@ public final class LlamaModel: @unchecked Sendable {
 
             InferenceKernels.rmsNorm(
                 x.pointer, weight: layer.mlpNorm, epsilon: config.rmsNormEpsilon, rows: n, width: d, into: h.pointer)
-            layer.gate.apply(h.pointer, count: n, into: gate.pointer)
-            layer.up.apply(h.pointer, count: n, into: up.pointer)
+            WeightMatrix.apply([layer.gate, layer.up], h.pointer, count: n, into: [gate.pointer, up.pointer])
             InferenceKernels.swiGLU(gate.pointer, up.pointer, count: n * ff)
             layer.down.apply(gate.pointer, count: n, into: h.pointer)
             InferenceKernels.add(x.pointer, h.pointer, count: n * d)

@@ -91,8 +91,7 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// y (N × rows) = x (N × columns) · Wᵀ (+ the low-rank update when one is attached), overwriting y.
     public func apply(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
-        applyFrozen(x, count: n, into: y)
-        lowRank?.add(x, count: n, into: y)
+        Self.apply([self], x, count: n, into: [y])
     }
 
     /// The weight with its low-rank update folded in, fp32 row-major (rows × columns): what a
@@ -114,6 +113,11 @@ public struct WeightMatrix: @unchecked Sendable {
         return copy
     }
 
+    /// Weight rows decoded per SGEMM in prefill.
+    static let bandRows = 64
+
+    /// The frozen weight's product through BLAS (fp32) or decoded bands into SGEMM (quantized, many
+    /// rows); small quantized products take the integer kernels in ``apply(_:_:count:into:)``.
     func applyFrozen(_ x: UnsafePointer<Float>, count n: Int, into y: UnsafeMutablePointer<Float>) {
         switch storage {
         case .float(let tensor):
@@ -124,44 +128,30 @@ public struct WeightMatrix: @unchecked Sendable {
             let rowBytes = columns / type.blockSize * type.blockBytes
             let input = Parallel.Pointer(UnsafeMutablePointer(mutating: x)), output = Parallel.Pointer(y)
             let weights = UnsafeSendableRaw(base)
-            if integerKernels, n <= Self.integerBatchLimit {
-                let activationBytes = QuantizedDot.activationRowBytes(type, count: columns)
-                let activations = UnsafeMutableRawPointer.allocate(byteCount: n * activationBytes, alignment: 64)
-                defer { activations.deallocate() }
-                QuantizedDot.quantizeActivations(type, x, rows: n, count: columns, into: activations)
-                let quantized = UnsafeSendableRaw(UnsafeRawPointer(activations))
-                Parallel.forRanges(rows, grain: 32) { range in
-                    QuantizedDot.multiply(
-                        type, weights: weights.pointer, rowBytes: rowBytes, rows: range, count: columns,
-                        activations: quantized.pointer, columns: n, into: output.base, ldy: rows)
-                }
-                return
-            }
-            let band = 64
+            let band = Self.bandRows
             let bands = (rows + band - 1) / band
-            BLAS.singleThreaded {
-                Parallel.forRanges(bands) { bandRange in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: band * columns)
-                    defer { scratch.deallocate() }
-                    for b in bandRange {
-                        let first = b * band, count = min(band, rows - first)
-                        let tile = weights.pointer + first * rowBytes
-                        if QuantizedDot.supports(type) {
-                            QuantizedDot.dequantize(type, tile, count: count * columns, into: scratch)
-                        } else {
-                            Dequantize.row(type, tile, count: count * columns, into: scratch)
-                        }
-                        BLAS.gemm(
-                            transA: false, transB: true, m: n, n: count, k: columns, a: input.base, lda: columns,
-                            b: scratch, ldb: columns, c: output + first, ldc: rows)
+            // Inside the region every thread's budget is one thread, so each SGEMM runs serially.
+            Parallel.forRanges(bands) { bandRange in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: band * columns)
+                defer { scratch.deallocate() }
+                for b in bandRange {
+                    let first = b * band, count = min(band, rows - first)
+                    let tile = weights.pointer + first * rowBytes
+                    if QuantizedDot.supports(type) {
+                        QuantizedDot.dequantize(type, tile, count: count * columns, into: scratch)
+                    } else {
+                        Dequantize.row(type, tile, count: count * columns, into: scratch)
                     }
+                    BLAS.gemm(
+                        transA: false, transB: true, m: n, n: count, k: columns, a: input.base, lda: columns,
+                        b: scratch, ldb: columns, c: output + first, ldc: rows)
                 }
             }
         }
     }
 }
 
-/// A read-only raw pointer handed to `concurrentPerform` workers (they only read weights).
+/// A read-only raw pointer handed to the threads of a parallel region (they only read weights).
 struct UnsafeSendableRaw: @unchecked Sendable {
     let pointer: UnsafeRawPointer
     init(_ pointer: UnsafeRawPointer) { self.pointer = pointer }

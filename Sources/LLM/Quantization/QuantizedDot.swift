@@ -18,6 +18,12 @@ public enum QuantizedDot {
         cq_activation_row_bytes(Int32(type.rawValue), Int32(count))
     }
 
+    /// Whether weights of types `a` and `b` read the same quantized activations (blocks of 32 for
+    /// the legacy types, super-blocks of 256 for the K-quants), so one quantized copy serves both.
+    public static func sharesActivations(_ a: GGMLType, _ b: GGMLType) -> Bool {
+        cq_activation_row_bytes(Int32(a.rawValue), 256) == cq_activation_row_bytes(Int32(b.rawValue), 256)
+    }
+
     /// Quantizes `rows` activation rows of `count` values (row-major) into `out`, one row every
     /// ``activationRowBytes(_:count:)`` bytes, in the block format `type`'s kernel reads.
     public static func quantizeActivations(

@@ -69,18 +69,20 @@ enum TrainStage {
             if config.train.backend == TrainBackend.trl.rawValue {
                 return try handOff(config, layout: layout, context: context)
             }
-            if let threads = config.train.threads { Parallel.threadCount = threads }
             let parameters = try parameters(config, layout: layout)
             // The trainer resumes from its newest checkpoint; a run killed before it wrote
             // training.json starts over (its folder holds nothing to keep).
             let resume = context.resume && FileManager.default.fileExists(atPath: context.directory + "/training.json")
             if !resume { try? FileManager.default.removeItem(atPath: context.directory) }
-            let result = try SFTTrainer.run(parameters, output: context.directory, resume: resume) { progress in
-                var detail = "step \(progress.step)/\(progress.totalSteps) loss \(String(format: "%.3f", progress.loss))"
-                if let validation = progress.validationLoss { detail += " val \(String(format: "%.3f", validation))" }
-                detail += " \(Int(progress.tokensPerSecond)) tok/s"
-                context.progress(Double(progress.step) / Double(max(1, progress.totalSteps)), detail)
-                return Task.isCancelled ? .stop : .more
+            let budget = ThreadBudget.threads(config.train.threads)
+            let result = try await budget.run {
+                try SFTTrainer.run(parameters, output: context.directory, resume: resume) { progress in
+                    var detail = "step \(progress.step)/\(progress.totalSteps) loss \(String(format: "%.3f", progress.loss))"
+                    if let validation = progress.validationLoss { detail += " val \(String(format: "%.3f", validation))" }
+                    detail += " \(Int(progress.tokensPerSecond)) tok/s"
+                    context.progress(Double(progress.step) / Double(max(1, progress.totalSteps)), detail)
+                    return Task.isCancelled ? .stop : .more
+                }
             }
             try Task.checkCancellation()
             try TrainingLog.writeLossCurve(

@@ -36,16 +36,19 @@ public struct ServedModels: Sendable {
     ///   - parallel: sequences decoding together per name.
     ///   - context: positions per sequence (the model's own limit if smaller).
     ///   - template: the chat format when the checkpoint's own is not recognised.
+    ///   - threads: each served model's thread budget (nil: all cores). The names decode side by
+    ///     side, so two adapters busy at once share the cores.
     public init(
         base: LanguageModel, baseName: String, adapters: [AdapterArgument] = [], parallel: Int, context: Int,
-        template: ChatTemplate? = nil
+        template: ChatTemplate? = nil, threads: Int? = nil
     ) throws {
         let created = Int(Date().timeIntervalSince1970)
         var entries = [
             Entry(
                 name: baseName,
                 model: LocalChatModel(
-                    engine: base, identity: baseName, template: template, maxBatch: parallel, context: context),
+                    engine: base, identity: baseName, template: template, maxBatch: parallel, context: context,
+                    threads: threads),
                 adapterFolder: nil, created: created)
         ]
         for adapter in adapters {
@@ -64,7 +67,7 @@ public struct ServedModels: Sendable {
                     name: adapter.name,
                     model: LocalChatModel(
                         engine: engine, identity: adapter.name, template: template, maxBatch: parallel,
-                        context: context),
+                        context: context, threads: threads),
                     adapterFolder: adapter.folder, created: created))
         }
         self.entries = entries

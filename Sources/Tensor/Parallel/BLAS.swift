@@ -2,30 +2,61 @@ import COpenBLAS
 
 /// Thin wrappers over OpenBLAS (`cblas_sgemm`, `cblas_sgemv`) on row-major matrices.
 ///
-/// OpenBLAS keeps one global thread count. Big GEMMs issued from the caller's thread use all of
-/// ``Parallel/threadCount``; loops that already run one item per core (attention heads, batched
-/// matrices) call BLAS with one thread through ``singleThreaded(_:)``, as DESIGN.md advises —
-/// nested thread pools oversubscribe the cores.
+/// OpenBLAS keeps one process-wide thread count, which cannot serve two models with two budgets;
+/// so it is pinned to one thread, and ``gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+/// splits a large product over the current ``ThreadBudget`` itself, cutting C into column blocks at
+/// multiples of 64 — each element is computed by the same single-threaded kernel with the same
+/// reduction over k, whatever the budget (cutting rows would not be: tested). Inside a parallel region the budget is one thread,
+/// so a product issued per attention head or per batch item runs serially, as DESIGN.md advises.
 public enum BLAS {
-    static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+    /// OpenBLAS's own threads stay unused; see the type's documentation.
+    private static let pinned: Void = openblas_set_num_threads(1)
 
-    /// Runs `body` with OpenBLAS limited to one thread, then restores ``Parallel/threadCount``.
+    /// Runs `body` with a budget of one thread (what a caller that already occupies every core wants).
     public static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Parallel.threadCount)) }
-        return try body()
+        try ThreadBudget.single.run(body)
     }
+
+    /// Products below this many multiply-adds stay on the calling thread.
+    static let parallelWork = 1 << 18
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, row-major, with leading dimensions.
     /// op(A) is m×k, op(B) is k×n. Uses `sgemv` when m or n is 1 (decode steps), which OpenBLAS
     /// runs faster than a degenerate GEMM.
-    @inline(__always)
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
+        _ = pinned
+        let threads = Parallel.threadCount
+        // Only columns are split, and a one-row product only when each output is a dot product
+        // (transposed B: `sgemv_t`): OpenBLAS computes such a column the same way wherever it sits,
+        // but rounds a block of rows, or an `sgemv_n` output, differently depending on where it is
+        // cut (tested), and results must not depend on the budget.
+        guard threads > 1, n >= 128, m > 1 || transB, m * n * k >= parallelWork else {
+            return serialGemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c, ldc: ldc)
+        }
+        let blocks = (n + 63) / 64
+        let parts = min(threads, blocks)
+        let (pa, pb, pc) = (SendableFloats(a), SendableFloats(b), SendableFloats(c))
+        Parallel.region(parts) { part in
+            // Columns first..<end of C and of op(B) (rows of B when it is transposed).
+            let first = min(blocks * part / parts * 64, n), end = min(blocks * (part + 1) / parts * 64, n)
+            serialGemm(
+                transA: transA, transB: transB, m: m, n: end - first, k: k, alpha: alpha, a: pa.read, lda: lda,
+                b: pb.read + (transB ? first * ldb : first), ldb: ldb, beta: beta, c: pc.write + first, ldc: ldc)
+        }
+    }
+
+    private static func serialGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         if k == 0 {
             scaleMatrix(c, rows: m, cols: n, ld: ldc, beta: beta)
             return
@@ -61,4 +92,12 @@ public enum BLAS {
             for col in 0..<cols { line[col] = beta == 0 ? 0 : beta * line[col] }
         }
     }
+}
+
+/// A matrix pointer handed to the threads of a split product (each writes its own block of C).
+private struct SendableFloats: @unchecked Sendable {
+    let write: UnsafeMutablePointer<Float>
+    var read: UnsafePointer<Float> { UnsafePointer(write) }
+    init(_ pointer: UnsafePointer<Float>) { write = UnsafeMutablePointer(mutating: pointer) }
+    init(_ pointer: UnsafeMutablePointer<Float>) { write = pointer }
 }

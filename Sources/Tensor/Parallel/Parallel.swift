@@ -1,34 +1,22 @@
-import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Splits loops across cores with `DispatchQueue.concurrentPerform`.
+/// Splits loops across the threads of the current ``ThreadBudget``.
 ///
-/// DESIGN.md measured `concurrentPerform` ahead of task groups for kernels. Work is cut into at
-/// most ``threadCount`` contiguous chunks (never smaller than a caller-given grain, so tiny
-/// tensors stay on the calling thread and pay no dispatch cost).
+/// Work is cut into at most `ThreadBudget.current.threads` contiguous chunks (never smaller than a
+/// caller-given grain, so tiny tensors stay on the calling thread and pay no dispatch cost) and run
+/// on a ``WorkerPool`` whose threads spin between regions; the caller runs chunks too. Inside a
+/// region the budget is one thread, so nested loops run serially.
 public enum Parallel {
-    private static let configuredThreads = Atomic<Int>(0)
+    /// Cores the machine reports (read once: `sysconf` reads a file, and budgets ask often).
+    public static let coreCount = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-    /// Cores the machine reports.
-    public static var coreCount: Int { Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
-    /// Threads that kernels (and multi-threaded BLAS calls) use. Defaults to all cores; setting it
-    /// also sets OpenBLAS's own thread count.
-    public static var threadCount: Int {
-        get {
-            let configured = configuredThreads.load(ordering: .relaxed)
-            return configured > 0 ? configured : coreCount
-        }
-        set {
-            let value = Swift.max(1, newValue)
-            configuredThreads.store(value, ordering: .relaxed)
-            BLAS.setThreads(value)
-        }
-    }
+    /// Threads the calling code may use: `ThreadBudget.current.threads`. Set a budget with
+    /// ``ThreadBudget/run(_:)-swift.method``; there is no process-wide setting.
+    public static var threadCount: Int { ThreadBudget.current.threads }
 
     /// Raw pointers are not `Sendable`; kernels pass them to workers through this wrapper. The
     /// workers write disjoint ranges, which is what makes it sound.
@@ -54,37 +42,36 @@ public enum Parallel {
             body(0..<count)
             return
         }
-        // The workers touch disjoint ranges and all finish before concurrentPerform returns, so
-        // the closure never outlives this call: what the unchecked wrapper asserts.
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                work.value(start..<end)
-            }
-        }
+        region(chunks) { chunk in body(count * chunk / chunks..<count * (chunk + 1) / chunks) }
     }
 
     /// Calls `body(i)` for every `i` in `0..<count`, spread over the threads. For coarse items
     /// (one attention head, one matrix of a batch) where each item is worth a thread on its own.
-    /// BLAS runs single-threaded inside, since the items already occupy every core.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 0 else { return }
-        if count == 1 || threadCount == 1 {
-            for index in 0..<count { body(index) }
-            return
-        }
-        BLAS.singleThreaded {
-            forRanges(count) { range in
-                for index in range { body(index) }
-            }
+        forRanges(count) { range in
+            for index in range { body(index) }
         }
     }
-}
 
-/// Carries a value that is not `Sendable` into `concurrentPerform` workers; see ``Parallel/forRanges(_:grain:_:)``.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+    /// Runs `body(chunk)` for `chunk` in `0..<chunks` as one parallel region on the calling thread
+    /// and `threadCount - 1` pooled workers, all marked as inside a region (their own budget is one
+    /// thread). Chunks go to whichever thread is free first, so more chunks than threads balance
+    /// uneven work; with one thread (or inside a region) they run in order on the caller.
+    public static func region(_ chunks: Int, _ body: (Int) -> Void) {
+        // A region's chunk index lives in 16 bits of the pool's state word; group larger counts.
+        if chunks >= 1 << 15 {
+            let groups = 1 << 12
+            return region(groups) { group in
+                for chunk in chunks * group / groups..<chunks * (group + 1) / groups { body(chunk) }
+            }
+        }
+        let threads = threadCount
+        guard threads > 1, chunks > 1 else {
+            for chunk in 0..<chunks { body(chunk) }
+            return
+        }
+        RegionMarker.enter()
+        defer { RegionMarker.leave() }
+        WorkerPools.withPool(workers: threads - 1) { pool in pool.run(chunks: chunks, body) }
+    }
 }

@@ -18,7 +18,9 @@ struct ChatCommand: ParsableCommand {
     @Option(help: "System message for the conversation.")
     var system: String?
 
-    func run() throws {
+    func run() throws { try modelOptions.budget.run(converse) }
+
+    private func converse() throws {
         let model = try modelOptions.load()
         let interactive = isatty(STDIN_FILENO) != 0
         var messages: [Message] = system.map { [.system($0)] } ?? []

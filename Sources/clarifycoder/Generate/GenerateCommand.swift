@@ -29,7 +29,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print token counts and speeds to standard error.")
     var verbose = false
 
-    func run() throws {
+    func run() throws { try modelOptions.budget.run(generate) }
+
+    private func generate() throws {
         let model = try modelOptions.load()
         let ids: [Int]
         do {

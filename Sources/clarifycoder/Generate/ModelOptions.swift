@@ -41,9 +41,11 @@ struct ModelOptions: ParsableArguments {
         try ModelArgument.parse(model, option: "--model", localOnly: true)
     }
 
+    /// `--threads` as the budget the command runs its model under.
+    var budget: ThreadBudget { .threads(threads) }
+
     /// Resolves a known name through the asset cache and loads the model.
     func load() throws -> LanguageModel {
-        if let threads { Parallel.threadCount = threads }
         do {
             let path = try modelSpec().localPath(role: "--model")
             let lora = try adapter.map { try LoRAAdapter(folder: $0) }

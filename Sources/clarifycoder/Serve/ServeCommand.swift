@@ -74,7 +74,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let threads { Parallel.threadCount = threads }
         let server: OpenAIServer
         do {
             let spec = try ModelArgument.parse(model, option: "--model", localOnly: true)
@@ -82,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             let models = try ServedModels(
                 base: base, baseName: ServedModels.defaultName(forModel: model),
                 adapters: try adapters.map(AdapterArgument.init(parsing:)), parallel: parallel, context: context,
-                template: template.flatMap { ChatTemplate(named: $0) })
+                template: template.flatMap { ChatTemplate(named: $0) }, threads: threads)
             server = try OpenAIServer(models: models, parameters: parameters)
         } catch {
             throw CommandFailure(error)

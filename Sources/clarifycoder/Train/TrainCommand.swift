@@ -195,8 +195,11 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if backend == .trl { return try emitTRLJob() }
+        try ThreadBudget.threads(threads).run(train)
+    }
+
+    private func train() throws {
         let out = self.out!
-        if let threads { Parallel.threadCount = threads }
         let parameters = try self.parameters()
         do { try parameters.validate() } catch { throw ValidationError(String(describing: error)) }
         let bar = TrainingProgressLine()
