@@ -10,8 +10,23 @@ import Testing
 /// run folder, the reuse and the report are what is checked. Needs `clarifycoder data fetch`.
 @Suite("Pipeline end to end on a tiny model", .serialized)
 struct EndToEndTests {
-    static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("LLMTests/Fixtures/Model/qwen2-tiny").path
+
+    /// The fixture with a 4,096-position context instead of its 128 (RoPE has no learned positions,
+    /// so only the declared limit changes): the bank's dialogues run to ~550 tokens, and the trainer
+    /// refuses examples longer than a model's context.
+    static let tinyModel: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qwen2-tiny-4k-\(getpid())").path
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: folder)
+        try! manager.copyItem(atPath: fixture, toPath: folder)
+        let config = folder + "/config.json"
+        let text = try! String(contentsOfFile: config, encoding: .utf8)
+            .replacingOccurrences(of: "\"max_position_embeddings\": 128", with: "\"max_position_embeddings\": 4096")
+        try! text.write(toFile: config, atomically: true, encoding: .utf8)
+        return folder
+    }()
 
     static var config: PipelineConfig {
         var config = PipelineConfig.quick

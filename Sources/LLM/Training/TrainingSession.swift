@@ -37,15 +37,20 @@ struct TrainingSession {
             throw TrainingError(
                 "\(model.path): training supports unscaled RoPE only; this model uses \(scaling) (Llama 3.1 style)")
         }
-        guard parameters.maxLength <= model.config.maxPositions else {
-            throw TrainingError(
-                "max length \(parameters.maxLength) is longer than \(model.path)'s context of "
-                    + "\(model.config.maxPositions) positions; lower --max-length (train.max_length)")
-        }
         let encoder = SFTEncoder(
             tokenizer: model.tokenizer, template: template, lastAssistantOnly: parameters.lastAssistantOnly,
             maxLength: parameters.maxLength, overflow: parameters.overflow)
         data = try TrainingData.load(parameters, encoder: encoder)
+        // --max-length may exceed the context when every example is shorter; one that is not stops
+        // the run before any step, named by file and line.
+        let context = model.config.maxPositions
+        let beyond = (data.stages.flatMap(\.examples) + data.validation).filter { $0.count > context }
+        if let first = beyond.first {
+            throw TrainingError(
+                "\(first.source): \(first.count) tokens, longer than \(model.path)'s context of \(context) positions"
+                    + (beyond.count > 1 ? " (and \(beyond.count - 1) more)" : "")
+                    + "; lower --max-length (train.max_length) to \(context) or less to skip or cut such examples")
+        }
         if let key = parameters.groupBy, data.stages.allSatisfy({ $0.examples.allSatisfy { $0.group == nil } }) {
             throw TrainingError(
                 "--group-by \(key): no training example has a 'metadata.\(key)' string or number to group by "

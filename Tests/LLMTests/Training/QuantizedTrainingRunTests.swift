@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 import Tensor
 import Testing
@@ -95,17 +96,21 @@ struct QuantizedTrainingRunTests {
         }
     }
 
-    @Test("a max length beyond the model's context is refused before training")
+    @Test("an example longer than the model's context is refused before training, by file and line")
     func lengthBeyondContext() throws {
         let folder = TrainerTests.scratch("quantized-context")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var parameters = Self.parameters(base: try Self.quantizedBase(folder), data: try TrainerTests.writeData(folder))
+        let long = String(repeating: "word ", count: 300)
+        let data = try TrainerTests.write(
+            [Dialogue(messages: [.user("short?"), .assistant("yes")]), Dialogue(messages: [.user(long), .assistant("no")])],
+            to: folder + "/train.jsonl")
+        var parameters = Self.parameters(base: try Self.quantizedBase(folder), data: data)
         parameters.maxLength = 4096
         do {
             _ = try SFTTrainer.run(parameters, output: folder + "/run")
             Issue.record("trained past the context")
         } catch let error as TrainingError {
-            #expect(error.description.contains("context of 128 positions"), "\(error)")
+            #expect(error.description.contains("train.jsonl:2") && error.description.contains("context of 128 positions"), "\(error)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/run/training.json"), "nothing half-written")
     }
