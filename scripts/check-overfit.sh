@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Can LoRA over the quantized base learn a small set by heart? 16 short dialogues (a made-up fact
 # per question, so the base cannot know the answers), LoRA r=16 on every projection over the
-# frozen quantized base, STEPS steps of 4; then greedy decoding with the adapter, unmerged, on the
+# frozen quantized base, STEPS steps of 4 (lr LR, SCHEDULE decay); then greedy decoding with the adapter, unmerged, on the
 # quantized base must give back every answer. The issue's bar: final loss < 0.1 and all 16 answers.
 #
 #   MODEL=qwen2.5-coder-0.5b scripts/check-overfit.sh
@@ -11,8 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${MODEL:-qwen2.5-coder-0.5b}
-STEPS=${STEPS:-60}
+STEPS=${STEPS:-100}
 LR=${LR:-1e-3}
+SCHEDULE=${SCHEDULE:-cosine}
 OUT=${OUT:-bench/out/overfit}
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -33,7 +34,7 @@ PY
 
 start=$(date +%s)
 "$BIN" train --model "$MODEL" --data "$OUT/data.jsonl" --steps "$STEPS" --batch-size 4 --max-length 128 \
-    --lora-r 16 --lora-alpha 32 --lora-dropout 0 --lora-targets q,k,v,o,gate,up,down --lr "$LR" --schedule constant \
+    --lora-r 16 --lora-alpha 32 --lora-dropout 0 --lora-targets q,k,v,o,gate,up,down --lr "$LR" --schedule "$SCHEDULE" \
     --val-every 0 --checkpoint-every 0 --out "$OUT/run" >&2
 wall=$(( $(date +%s) - start ))
 
