@@ -30,23 +30,11 @@ struct AskCommand: AsyncParsableCommand {
     @Option(help: "A system message sent before the prompt.")
     var system: String?
 
-    @Option(help: "Sampling temperature, 0 (greedy) to 2.")
-    var temperature: Double = 0
-
-    @Option(help: "Nucleus-sampling mass, in (0, 1].")
-    var topP: Double?
-
-    @Option(help: "The most tokens to generate per answer.")
-    var maxTokens: Int?
+    @OptionGroup(title: "Decoding")
+    var decoding: DecodingOptions
 
     @Option(help: "How many answers to generate.")
     var choices = 1
-
-    @Option(help: "Sampling seed, for servers that honour one.")
-    var seed: Int?
-
-    @Option(parsing: .singleValue, help: "A string at which generation stops (repeatable).")
-    var stop: [String] = []
 
     @Option(help: "Seconds one attempt may take.")
     var timeout: Double = 120
@@ -61,9 +49,6 @@ struct AskCommand: AsyncParsableCommand {
     var prompt: String
 
     func validate() throws {
-        guard (0...2).contains(temperature) else { throw ValidationError("--temperature must be between 0 and 2.") }
-        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1].") }
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
         guard choices >= 1 else { throw ValidationError("--choices must be at least 1.") }
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds.") }
         guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1.") }
@@ -95,9 +80,7 @@ struct AskCommand: AsyncParsableCommand {
         var messages: [Message] = []
         if let system { messages.append(.system(system)) }
         messages.append(.user(text))
-        let request = ChatRequest(
-            messages: messages, temperature: temperature, topP: topP, maxTokens: maxTokens, n: choices, seed: seed,
-            stop: stop)
+        let request = ChatRequest(messages: messages, decoding: decoding.settings, n: choices)
 
         let client = try OpenAICompatibleModel(configuration: clientConfiguration, environment: environment)
         let response: ChatResponse

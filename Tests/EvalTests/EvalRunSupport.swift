@@ -42,9 +42,13 @@ enum EvalRunSupport {
         frequencyPenalty: Double? = nil
     ) async throws -> EvaluationResult {
         let parameters = EvaluationParameters(
-            benchmark: "test", problems: problems, mode: mode, limit: limit, samples: samples,
-            temperature: temperature, storePath: store, resume: resume, chunkSize: chunkSize,
-            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty)
+            benchmark: "test", problems: problems, mode: mode, limit: limit,
+            options: EvaluationOptions(
+                samples: samples,
+                decoding: DecodingSettings(
+                    temperature: temperature, repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty,
+                    frequencyPenalty: frequencyPenalty)),
+            storePath: store, resume: resume, chunkSize: chunkSize)
         return try await EvaluationRun(parameters: parameters, model: model, evaluator: evaluator, pool: pool).run()
     }
 

@@ -34,7 +34,8 @@ struct ServerErrorTests {
             #expect(missing.error?["param"] as? String == "messages")
             let topP = try await send(.POST, chat, body: #"{"messages":[{"role":"user","content":"hi"}],"top_p":0}"#)
             expectError(topP, status: 400)
-            #expect((topP.error?["message"] as? String)?.contains("top-p") == true)
+            #expect((topP.error?["message"] as? String)?.contains("top_p") == true)
+            #expect(topP.error?["param"] as? String == "top_p")
             expectError(
                 try await send(.POST, chat, body: #"{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"#),
                 status: 404, code: "model_not_found")

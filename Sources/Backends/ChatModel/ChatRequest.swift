@@ -32,6 +32,9 @@ public struct ChatRequest: Codable, Sendable, Hashable {
     /// OpenAI's `frequency_penalty` (-2…2): subtracted from a token's logit once per time the answer
     /// already holds it; `nil` leaves the backend's default (0, off).
     public var frequencyPenalty: Double?
+    /// Keep only the k most likely tokens before sampling; `nil` leaves the backend's default (off).
+    /// Not part of OpenAI's API: sent as vLLM's and llama.cpp's `top_k`, and only when set.
+    public var topK: Int?
 
     public init(
         messages: [Message],
@@ -43,7 +46,8 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         stop: [String] = [],
         repetitionPenalty: Double? = nil,
         presencePenalty: Double? = nil,
-        frequencyPenalty: Double? = nil
+        frequencyPenalty: Double? = nil,
+        topK: Int? = nil
     ) {
         self.messages = messages
         self.temperature = temperature
@@ -55,6 +59,24 @@ public struct ChatRequest: Codable, Sendable, Hashable {
         self.repetitionPenalty = repetitionPenalty
         self.presencePenalty = presencePenalty
         self.frequencyPenalty = frequencyPenalty
+        self.topK = topK
+    }
+
+    /// A request for `messages` decoded as `decoding` says (a top-k of 0 is sent as unset).
+    public init(messages: [Message], decoding: DecodingSettings, n: Int = 1) {
+        self.init(
+            messages: messages, temperature: decoding.temperature, topP: decoding.topP, maxTokens: decoding.maxTokens,
+            n: n, seed: decoding.seed, stop: decoding.stop, repetitionPenalty: decoding.repetitionPenalty,
+            presencePenalty: decoding.presencePenalty, frequencyPenalty: decoding.frequencyPenalty,
+            topK: decoding.topK == 0 ? nil : decoding.topK)
+    }
+
+    /// The request's decoding settings; what it leaves unset takes ``DecodingSettings``' defaults.
+    public var decoding: DecodingSettings {
+        DecodingSettings(
+            maxTokens: maxTokens ?? DecodingSettings.defaults.maxTokens, temperature: temperature, topP: topP, topK: topK,
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty,
+            seed: seed ?? DecodingSettings.defaults.seed, stop: stop)
     }
 
     /// Whether the same request should give the same answer: greedy or seeded. Only such

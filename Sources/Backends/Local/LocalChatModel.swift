@@ -41,21 +41,12 @@ public final class LocalChatModel: ChatModel {
 
     /// The generation settings of a request; requests with equal settings may share a batch.
     public static func parameters(_ request: ChatRequest) throws -> GenerationParameters {
-        guard request.temperature >= 0, request.temperature.isFinite else {
-            throw BackendError(.requestRejected, "temperature must be 0 or more, got \(request.temperature)")
+        var decoding = request.decoding
+        decoding.stop = decoding.stop.filter { !$0.isEmpty }
+        if let (key, message) = decoding.problem {
+            throw BackendError(.requestRejected, "the local engine cannot take this request: \(key) \(message)")
         }
-        let parameters = GenerationParameters(
-            maxTokens: request.maxTokens ?? 512, temperature: Float(request.temperature),
-            topP: Float(request.topP ?? 1), repetitionPenalty: Float(request.repetitionPenalty ?? 1),
-            presencePenalty: Float(request.presencePenalty ?? 0), frequencyPenalty: Float(request.frequencyPenalty ?? 0),
-            seed: UInt64(bitPattern: Int64(request.seed ?? 0)),
-            stopStrings: request.stop.filter { !$0.isEmpty })
-        do {
-            try parameters.validate()
-        } catch {
-            throw BackendError(.requestRejected, "the local engine cannot take this request: \(error)")
-        }
-        return parameters
+        return GenerationParameters(decoding)
     }
 
     /// Positions one sequence may fill, prompt and answer: the context a prompt must fit in.

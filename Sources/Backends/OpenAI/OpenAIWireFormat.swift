@@ -20,6 +20,7 @@ enum OpenAIWireFormat {
         var messages: [WireMessage]
         var temperature: Double
         var top_p: Double?
+        var top_k: Int?
         var max_tokens: Int?
         var n: Int?
         var seed: Int?
@@ -30,7 +31,8 @@ enum OpenAIWireFormat {
     }
 
     /// The body for `request` addressed to `model`. `n` is sent only when above 1, `stop` only when
-    /// non-empty and the penalties (`repetition_penalty` is vLLM's extension) only when set, because
+    /// non-empty and `top_k` and the penalties (`top_k` and `repetition_penalty` are vLLM's and llama.cpp's
+    /// extensions) only when set, because
     /// some servers reject fields they do not implement.
     static func encode(_ request: ChatRequest, model: String) throws -> Data {
         let body = RequestBody(
@@ -38,6 +40,7 @@ enum OpenAIWireFormat {
             messages: request.messages.map { .init(role: $0.role.rawValue, content: $0.content) },
             temperature: request.temperature,
             top_p: request.topP,
+            top_k: request.topK,
             max_tokens: request.maxTokens,
             n: request.n > 1 ? request.n : nil,
             seed: request.seed,

@@ -38,11 +38,9 @@ struct DialogueRounds: Sendable {
     }
 
     func request(_ messages: [Message], sample: Int) -> ChatRequest {
-        ChatRequest(
-            messages: messages, temperature: parameters.temperature, topP: parameters.topP,
-            maxTokens: parameters.maxTokens, n: 1, seed: parameters.seed &+ sample,
-            repetitionPenalty: parameters.repetitionPenalty, presencePenalty: parameters.presencePenalty,
-            frequencyPenalty: parameters.frequencyPenalty)
+        var decoding = parameters.options.decoding
+        decoding.seed &+= sample
+        return ChatRequest(messages: messages, decoding: decoding)
     }
 
     func process(_ units: [PromptUnit]) async throws -> [FinishedItem] {
@@ -55,7 +53,7 @@ struct DialogueRounds: Sendable {
         let firstTurns = units.map { Message.user(instruction + "\n\n" + $0.prompt) }
         let firstReplies = await model.completeBatch(
             units.indices.map { request([firstTurns[$0]], sample: units[$0].sample) },
-            maxConcurrent: parameters.maxConcurrentRequests)
+            maxConcurrent: parameters.options.concurrency)
         var answered: [Int] = []
         for (index, reply) in firstReplies.enumerated() {
             switch reply {
@@ -119,7 +117,7 @@ struct DialogueRounds: Sendable {
                     [firstTurns[index], .assistant(records[index].round1Response!), .user(turn)],
                     sample: units[index].sample)
             }
-            let secondReplies = await model.completeBatch(requests, maxConcurrent: parameters.maxConcurrentRequests)
+            let secondReplies = await model.completeBatch(requests, maxConcurrent: parameters.options.concurrency)
             var coded: [Int] = []
             for (index, reply) in zip(secondRound, secondReplies) {
                 switch reply {

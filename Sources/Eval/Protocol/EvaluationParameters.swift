@@ -28,28 +28,57 @@ public enum EvaluatorChoice: Sendable {
     }
 }
 
+/// How an evaluation run poses each prompt, whatever the benchmark and the model: the one value,
+/// with the one set of defaults, that `eval`'s flags (`--samples`, `--no-originals`,
+/// `--concurrency` and the decoding group), the pipeline's `eval.*` keys and the library share.
+/// Keys as in a config or JSON file: `samples`, `include_originals`, `concurrency`, `decoding`.
+public struct EvaluationOptions: Codable, Sendable, Hashable {
+    /// Independent dialogues per prompt (pass@k with n > 1); sample i is seeded with `decoding.seed + i`.
+    public var samples: Int
+    /// Also pose the original prompts in `humanevalcomm`/`noClarification` runs, so over-asking is measured.
+    public var includeOriginals: Bool
+    /// Model requests in flight at once: eight sequences keep the local engine's batch busy; an
+    /// endpoint's own limit applies on top.
+    public var concurrency: Int
+    /// How the model decodes every answer.
+    public var decoding: DecodingSettings
+
+    public init(
+        samples: Int = 1, includeOriginals: Bool = true, concurrency: Int = 8, decoding: DecodingSettings = .defaults
+    ) {
+        self.samples = samples
+        self.includeOriginals = includeOriginals
+        self.concurrency = concurrency
+        self.decoding = decoding
+    }
+
+    /// The defaults, for the places that show or compare them (flag help, config defaults).
+    public static let defaults = EvaluationOptions()
+
+    enum CodingKeys: String, CodingKey {
+        case samples, concurrency, decoding
+        case includeOriginals = "include_originals"
+    }
+
+    /// The first value out of range, named by its key (`samples`, or a decoding key such as
+    /// `max_tokens`); nil when every value is usable.
+    public var problem: (key: String, message: String)? {
+        if samples < 1 { return ("samples", "must be at least 1, got \(samples)") }
+        if concurrency < 1 { return ("concurrency", "must be at least 1, got \(concurrency)") }
+        return decoding.problem
+    }
+}
+
 /// Everything an evaluation run needs, as the CLI and the pipeline give it.
 public struct EvaluationParameters: Sendable {
     /// The benchmark's name as recorded (`humaneval`, `humanevalcomm`) and the file it came from.
     public var benchmark: String
     public var problems: [Problem]
     public var mode: EvaluationMode
-    /// Also pose the original prompts in `humanevalcomm`/`noClarification` runs, so over-asking is measured.
-    public var includeOriginals: Bool
     /// The first `limit` problems only (all their prompts).
     public var limit: Int?
-    /// Independent dialogues per prompt (pass@k with n > 1); sample i is seeded with `seed + i`.
-    public var samples: Int
-    public var seed: Int
-    public var temperature: Double
-    public var topP: Double?
-    public var maxTokens: Int
-    /// The model's repetition penalty (``ChatRequest/repetitionPenalty``); nil: the backend's default, off.
-    public var repetitionPenalty: Double?
-    /// OpenAI's presence and frequency penalties over the answer's own tokens
-    /// (``ChatRequest/presencePenalty``, ``ChatRequest/frequencyPenalty``); nil: the backend's default, off.
-    public var presencePenalty: Double?
-    public var frequencyPenalty: Double?
+    /// Samples, originals, concurrency and decoding (``EvaluationOptions``).
+    public var options: EvaluationOptions
     /// The run store file; created when absent.
     public var storePath: String
     /// Continue the store's unfinished run with the same settings instead of starting a new run.
@@ -57,38 +86,25 @@ public struct EvaluationParameters: Sendable {
     public var runName: String
     /// The LoRA adapter the model was loaded with, recorded with the run.
     public var adapter: String?
-    /// Model requests in flight at once (the local engine batches what arrives together).
-    public var maxConcurrentRequests: Int
     /// Prompts carried through both rounds together before their results are stored.
     public var chunkSize: Int
     /// Stored with the run; `nil`: this process's, naming the model by its identity (no hash).
     public var provenance: Provenance?
 
     public init(
-        benchmark: String, problems: [Problem], mode: EvaluationMode, includeOriginals: Bool = true,
-        limit: Int? = nil, samples: Int = 1, seed: Int = 0, temperature: Double = 0, topP: Double? = nil,
-        maxTokens: Int = 512, storePath: String, resume: Bool = false, runName: String = "eval",
-        adapter: String? = nil, maxConcurrentRequests: Int = 8, chunkSize: Int = 32, repetitionPenalty: Double? = nil,
-        presencePenalty: Double? = nil, frequencyPenalty: Double? = nil
+        benchmark: String, problems: [Problem], mode: EvaluationMode, limit: Int? = nil,
+        options: EvaluationOptions = .defaults, storePath: String, resume: Bool = false, runName: String = "eval",
+        adapter: String? = nil, chunkSize: Int = 32
     ) {
         self.benchmark = benchmark
         self.problems = problems
         self.mode = mode
-        self.includeOriginals = includeOriginals
         self.limit = limit
-        self.samples = samples
-        self.seed = seed
-        self.temperature = temperature
-        self.topP = topP
-        self.maxTokens = maxTokens
-        self.repetitionPenalty = repetitionPenalty
-        self.presencePenalty = presencePenalty
-        self.frequencyPenalty = frequencyPenalty
+        self.options = options
         self.storePath = storePath
         self.resume = resume
         self.runName = runName
         self.adapter = adapter
-        self.maxConcurrentRequests = maxConcurrentRequests
         self.chunkSize = chunkSize
     }
 }
@@ -114,6 +130,9 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
     public var repetitionPenalty: Double? = nil
     public var presencePenalty: Double? = nil
     public var frequencyPenalty: Double? = nil
+    /// Likewise absent unless set: top-k above 0, and stop strings.
+    public var topK: Int? = nil
+    public var stop: [String]? = nil
 
     var json: String {
         let encoder = JSONEncoder()

@@ -32,19 +32,20 @@ public struct EvaluationRun: Sendable {
     var evaluatorKind: EvaluatorKind { parameters.mode == .noClarification ? .none : evaluator.kind }
 
     public var settings: EvaluationSettings {
-        EvaluationSettings(
+        let decoding = parameters.options.decoding
+        return EvaluationSettings(
             benchmark: parameters.benchmark, mode: parameters.mode, model: model.identity, adapter: parameters.adapter,
             evaluator: parameters.mode == .noClarification ? "none" : evaluator.name, evaluatorKind: evaluatorKind,
-            includeOriginals: parameters.mode == .humaneval || parameters.includeOriginals, limit: parameters.limit,
-            problems: min(parameters.problems.count, parameters.limit ?? Int.max), samples: parameters.samples,
-            seed: parameters.seed, temperature: parameters.temperature, topP: parameters.topP,
-            maxTokens: parameters.maxTokens, repetitionPenalty: parameters.repetitionPenalty,
-            presencePenalty: parameters.presencePenalty, frequencyPenalty: parameters.frequencyPenalty)
+            includeOriginals: parameters.mode == .humaneval || parameters.options.includeOriginals, limit: parameters.limit,
+            problems: min(parameters.problems.count, parameters.limit ?? Int.max), samples: parameters.options.samples,
+            seed: decoding.seed, temperature: decoding.temperature, topP: decoding.topP, maxTokens: decoding.maxTokens,
+            repetitionPenalty: decoding.repetitionPenalty, presencePenalty: decoding.presencePenalty,
+            frequencyPenalty: decoding.frequencyPenalty, topK: decoding.topK == 0 ? nil : decoding.topK,
+            stop: decoding.stop.isEmpty ? nil : decoding.stop)
     }
 
     func validate() throws {
-        guard parameters.samples >= 1 else { throw EvaluationError("samples must be at least 1, got \(parameters.samples)") }
-        guard parameters.maxTokens >= 1 else { throw EvaluationError("max tokens must be at least 1") }
+        if let (key, message) = parameters.options.problem { throw EvaluationError("\(key) \(message)") }
         if let limit = parameters.limit, limit < 1 { throw EvaluationError("limit must be at least 1, got \(limit)") }
         guard !parameters.problems.isEmpty else { throw EvaluationError("the \(parameters.benchmark) file holds no problems") }
     }
@@ -102,7 +103,7 @@ public struct EvaluationRun: Sendable {
         case .model(let model):
             return LLMEvaluator(
                 model: RecordedChatModel(base: model, store: store, runID: runID, role: "evaluator"),
-                maxConcurrent: parameters.maxConcurrentRequests)
+                maxConcurrent: parameters.options.concurrency)
         }
     }
 
@@ -110,7 +111,7 @@ public struct EvaluationRun: Sendable {
         guard case .model(let model) = evaluator else { return nil }
         return LLMQuestionClassifier(
             model: RecordedChatModel(base: model, store: store, runID: runID, role: "classifier"),
-            maxConcurrent: parameters.maxConcurrentRequests)
+            maxConcurrent: parameters.options.concurrency)
     }
 
     /// The run to continue (resume) or a new one.
@@ -130,7 +131,7 @@ public struct EvaluationRun: Sendable {
         return try store.createRun(
             name: parameters.runName, benchmark: parameters.benchmark, mode: parameters.mode, model: model.identity,
             adapter: parameters.adapter, evaluatorKind: evaluatorKind, evaluatorName: settings.evaluator,
-            seed: parameters.seed, samples: parameters.samples, settingsJSON: json,
+            seed: parameters.options.decoding.seed, samples: parameters.options.samples, settingsJSON: json,
             provenance: parameters.provenance ?? Provenance(model: model.identity))
     }
 

@@ -19,7 +19,7 @@ struct PromptUnit: Sendable {
         var position = 0
         for problem in problems {
             var prompts: [(ClarificationCategory, String, [Change])] = []
-            if parameters.mode == .humaneval || parameters.includeOriginals {
+            if parameters.mode == .humaneval || parameters.options.includeOriginals {
                 prompts.append((.original, problem.prompt, []))
             }
             if parameters.mode != .humaneval {
@@ -28,7 +28,7 @@ struct PromptUnit: Sendable {
                 }
             }
             for (category, prompt, changes) in prompts {
-                for sample in 0..<parameters.samples {
+                for sample in 0..<parameters.options.samples {
                     units.append(
                         PromptUnit(
                             position: position, problem: problem, category: category, prompt: prompt,

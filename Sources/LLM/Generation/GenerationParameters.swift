@@ -1,4 +1,8 @@
-/// How to pick tokens and when to stop, with `transformers`' `GenerationConfig` meanings.
+import ClarifyCore
+
+/// How to pick tokens and when to stop, with `transformers`' `GenerationConfig` meanings: the
+/// engine's form of ``DecodingSettings`` (fp32 values, "off" spelled as the neutral value), made
+/// from one with ``init(_:stopTokenIDs:)``; its defaults are that value's.
 public struct GenerationParameters: Sendable, Equatable {
     /// New tokens at most.
     public var maxTokens: Int
@@ -26,7 +30,7 @@ public struct GenerationParameters: Sendable, Equatable {
     public var stopTokenIDs: Set<Int>
 
     public init(
-        maxTokens: Int = 256, temperature: Float = 0, topK: Int = 0, topP: Float = 1, repetitionPenalty: Float = 1,
+        maxTokens: Int = DecodingSettings.defaults.maxTokens, temperature: Float = 0, topK: Int = 0, topP: Float = 1, repetitionPenalty: Float = 1,
         presencePenalty: Float = 0, frequencyPenalty: Float = 0, seed: UInt64 = 0, stopStrings: [String] = [],
         stopTokenIDs: Set<Int> = []
     ) {
@@ -42,19 +46,25 @@ public struct GenerationParameters: Sendable, Equatable {
         self.stopTokenIDs = stopTokenIDs
     }
 
-    /// Checks the values, naming the parameter at fault.
+    /// The engine's parameters for `decoding`; nil values become the neutral ones (top-p 1, top-k 0,
+    /// penalties off).
+    public init(_ decoding: DecodingSettings, stopTokenIDs: Set<Int> = []) {
+        self.init(
+            maxTokens: decoding.maxTokens, temperature: Float(decoding.temperature), topK: decoding.topK ?? 0,
+            topP: Float(decoding.topP ?? 1), repetitionPenalty: Float(decoding.repetitionPenalty ?? 1),
+            presencePenalty: Float(decoding.presencePenalty ?? 0), frequencyPenalty: Float(decoding.frequencyPenalty ?? 0),
+            seed: UInt64(bitPattern: Int64(decoding.seed)), stopStrings: decoding.stop, stopTokenIDs: stopTokenIDs)
+    }
+
+    /// Checks the values with ``DecodingSettings``' rules (one definition of what is in range),
+    /// naming the parameter at fault; 0 new tokens is allowed here (prompt scoring asks for none).
     public func validate() throws {
-        func check(_ ok: Bool, _ message: String) throws {
-            if !ok { throw GenerationError(message) }
-        }
-        try check(maxTokens >= 0, "max tokens must be 0 or more, got \(maxTokens)")
-        try check(temperature >= 0 && temperature.isFinite, "temperature must be 0 or more, got \(temperature)")
-        try check(topK >= 0, "top-k must be 0 (off) or more, got \(topK)")
-        try check(topP > 0 && topP <= 1, "top-p must be in (0, 1], got \(topP)")
-        try check(repetitionPenalty > 0 && repetitionPenalty.isFinite, "repetition penalty must be positive")
-        try check((-2...2).contains(presencePenalty), "presence penalty must be in [-2, 2], got \(presencePenalty)")
-        try check((-2...2).contains(frequencyPenalty), "frequency penalty must be in [-2, 2], got \(frequencyPenalty)")
-        try check(!stopStrings.contains(""), "a stop string cannot be empty")
+        let settings = DecodingSettings(
+            maxTokens: max(1, maxTokens), temperature: Double(temperature), topP: Double(topP), topK: topK,
+            repetitionPenalty: Double(repetitionPenalty), presencePenalty: Double(presencePenalty),
+            frequencyPenalty: Double(frequencyPenalty), stop: stopStrings)
+        if maxTokens < 0 { throw GenerationError("max_tokens must be 0 or more, got \(maxTokens)") }
+        if let (key, message) = settings.problem { throw GenerationError("\(key) \(message)") }
     }
 }
 

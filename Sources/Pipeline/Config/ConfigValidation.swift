@@ -146,20 +146,12 @@ extension PipelineConfig {
         if let limit = eval.humanevalLimit, limit < 0 { throw fail("eval.humaneval_limit", "must be 0 or more") }
         if let limit = eval.humanevalcommLimit, limit < 0 { throw fail("eval.humanevalcomm_limit", "must be 0 or more") }
         guard eval.samples >= 1 else { throw fail("eval.samples", "must be at least 1") }
-        guard (0...2).contains(eval.temperature) else { throw fail("eval.temperature", "must be between 0 and 2") }
+        // The decoding rules are ``DecodingSettings``' own; its keys are the pipeline's under `eval.`.
+        if let (key, message) = eval.decoding(seed: seed).problem { throw fail("eval." + key, message) }
         if eval.samples > 1, eval.temperature == 0 {
             throw fail("eval.samples", "several samples need eval.temperature above 0 (greedy samples are identical)")
         }
         guard eval.maxTokens >= 16 else { throw fail("eval.max_tokens", "must be at least 16") }
-        if let penalty = eval.repetitionPenalty, !(penalty > 0 && penalty.isFinite) {
-            throw fail("eval.repetition_penalty", "must be positive (1: off), got \(penalty)")
-        }
-        if let penalty = eval.presencePenalty, !(-2...2).contains(penalty) {
-            throw fail("eval.presence_penalty", "must be in [-2, 2] (0: off), got \(penalty)")
-        }
-        if let penalty = eval.frequencyPenalty, !(-2...2).contains(penalty) {
-            throw fail("eval.frequency_penalty", "must be in [-2, 2] (0: off), got \(penalty)")
-        }
         if let threads = eval.threads, threads < 1 { throw fail("eval.threads", "must be at least 1") }
         for format in report.formats where !["html", "md", "json"].contains(format) {
             throw fail("report.formats", "'\(format)' is not html, md or json")

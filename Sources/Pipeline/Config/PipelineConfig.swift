@@ -1,3 +1,5 @@
+import ClarifyCore
+import Eval
 import LLM
 import Synth
 
@@ -145,9 +147,12 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var humanevalLimit: Int? = 40
         /// Problems of the clarification benchmark evaluated, each with all its modified prompts (nil: all).
         public var humanevalcommLimit: Int? = 16
-        public var samples = 1
-        public var temperature = 0.0
-        public var maxTokens = 256
+        public var samples = EvaluationOptions.defaults.samples
+        // The decoding settings under the pipeline's keys (`eval.temperature`, `eval.max_tokens`,
+        // `eval.*_penalty`), with the library's defaults (``DecodingSettings``); ``decoding(seed:)``
+        // turns them back into that value. Flat fields keep the stage fingerprints of earlier runs.
+        public var temperature = DecodingSettings.defaults.temperature
+        public var maxTokens = DecodingSettings.defaults.maxTokens
         /// The local model's repetition penalty, for both models (nil: off). Optional so that runs
         /// without one keep their stage fingerprints.
         public var repetitionPenalty: Double?
@@ -157,6 +162,21 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public var frequencyPenalty: Double?
         /// Worker threads of the local model (nil: all cores).
         public var threads: Int?
+
+        /// How both models are evaluated: the benchmark's modified prompts and the HumanEval
+        /// originals are separate runs, so originals are not added to the clarification benchmark;
+        /// `concurrency` is the local engine's batch.
+        public func options(seed: UInt64, concurrency: Int) -> EvaluationOptions {
+            EvaluationOptions(
+                samples: samples, includeOriginals: false, concurrency: concurrency, decoding: decoding(seed: seed))
+        }
+
+        /// The decoding settings of both models' answers, sampled with the run's `seed`.
+        public func decoding(seed: UInt64) -> DecodingSettings {
+            DecodingSettings(
+                maxTokens: maxTokens, temperature: temperature, repetitionPenalty: repetitionPenalty,
+                presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, seed: Int(clamping: seed))
+        }
     }
 
     /// The before/after report.

@@ -89,12 +89,9 @@ enum EvaluateStage {
                 let started = try RunStore(path: storePath).listRuns().contains { $0.name == name }
                 var parameters = EvaluationParameters(
                     benchmark: benchmark.mode == .humaneval ? "humaneval" : benchmarkLabel(config),
-                    problems: benchmark.problems, mode: benchmark.mode, includeOriginals: false,
-                    samples: config.eval.samples, seed: Int(config.seed), temperature: config.eval.temperature,
-                    maxTokens: config.eval.maxTokens, storePath: storePath, resume: started, runName: name,
-                    adapter: tuned ? layout.adapter : nil, maxConcurrentRequests: localBatch,
-                    repetitionPenalty: config.eval.repetitionPenalty, presencePenalty: config.eval.presencePenalty,
-                    frequencyPenalty: config.eval.frequencyPenalty)
+                    problems: benchmark.problems, mode: benchmark.mode,
+                    options: config.eval.options(seed: config.seed, concurrency: localBatch), storePath: storePath,
+                    resume: started, runName: name, adapter: tuned ? layout.adapter : nil)
                 parameters.provenance = provenance
                 let weight = weights[index]
                 let start = done

@@ -49,7 +49,10 @@ struct GenerationPlan: Sendable {
             n: choices,
             seed: sampling.seed ?? Int.random(in: 0...Int(Int32.max)), stop: stop,
             repetitionPenalty: sampling.repetition_penalty, presencePenalty: sampling.presence_penalty,
-            frequencyPenalty: sampling.frequency_penalty)
+            frequencyPenalty: sampling.frequency_penalty, topK: sampling.top_k)
+        if let (key, message) = request.decoding.problem {
+            throw APIError.invalidRequest("\(key) \(message)", param: key)
+        }
         do {
             parameters = try LocalChatModel.parameters(request)
         } catch let error as BackendError {

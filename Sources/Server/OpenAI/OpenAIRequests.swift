@@ -66,6 +66,8 @@ enum OpenAIRequests {
         var presence_penalty: Double?
         var frequency_penalty: Double?
         var repetition_penalty: Double?
+        /// vLLM's and llama.cpp's extension (0 or absent: all tokens).
+        var top_k: Int?
     }
 
     struct ChatCompletion: Decodable {

@@ -55,44 +55,17 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "The baseline: tell the model to write code only, no questions.")
     var noClarification = false
 
-    @Flag(help: "With humanevalcomm: pose only the modified prompts, not the originals.")
-    var noOriginals = false
-
     @Option(help: "Evaluate the first N problems only (all their prompts).")
     var limit: Int?
 
-    @Option(help: "Dialogues per prompt (n > 1 gives unbiased pass@k; use --temperature > 0).")
-    var samples: Int = 1
-
-    @Option(help: "Sampling temperature (0: greedy).")
-    var temperature: Double = 0
-
-    @Option(help: "Nucleus-sampling mass, in (0, 1].")
-    var topP: Double?
-
-    @Option(help: "New tokens at most per response.")
-    var maxTokens: Int = 512
-
-    @Option(help: "Penalise tokens already in the conversation, prompt included, as transformers does (default: off).")
-    var repetitionPenalty: Double?
-
-    @Option(parsing: .unconditional, help: "OpenAI's presence penalty, -2 to 2: lower every token the answer already holds, the prompt's left alone (default: off).")
-    var presencePenalty: Double?
-
-    @Option(parsing: .unconditional, help: "OpenAI's frequency penalty, -2 to 2: lower a token once per time the answer already holds it (default: off).")
-    var frequencyPenalty: Double?
-
-    @Option(help: "Seed; sample i uses seed + i.")
-    var seed: Int = 0
+    @OptionGroup(title: "How each prompt is posed")
+    var posing: EvaluationFlags
 
     @Option(help: "Local engine worker threads (default: all cores).")
     var threads: Int?
 
     @Option(help: "Local engine: chat format when the checkpoint's is not recognised.")
     var template: String?
-
-    @Option(help: "Model requests in flight at once (the local engine decodes them as one batch).")
-    var concurrency: Int = 8
 
     @Option(help: "Sandboxed processes at once (default: the number of cores).")
     var workers: Int?
@@ -113,21 +86,7 @@ struct EvalCommand: AsyncParsableCommand {
         guard ["humaneval", "humanevalcomm"].contains(benchmark) else {
             throw ValidationError("--benchmark must be humaneval or humanevalcomm, got '\(benchmark)'")
         }
-        guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        guard (0...2).contains(temperature) else { throw ValidationError("--temperature must be between 0 and 2") }
-        if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-        guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be at least 1") }
-        if let repetitionPenalty, !(repetitionPenalty > 0 && repetitionPenalty.isFinite) {
-            throw ValidationError("--repetition-penalty must be positive, got \(repetitionPenalty)")
-        }
-        if let presencePenalty, !(-2...2).contains(presencePenalty) {
-            throw ValidationError("--presence-penalty must be in [-2, 2], got \(presencePenalty)")
-        }
-        if let frequencyPenalty, !(-2...2).contains(frequencyPenalty) {
-            throw ValidationError("--frequency-penalty must be in [-2, 2], got \(frequencyPenalty)")
-        }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         _ = try evaluatorSpec()
@@ -177,10 +136,8 @@ struct EvalCommand: AsyncParsableCommand {
         var parameters = EvaluationParameters(
             benchmark: benchmarkName, problems: problems,
             mode: noClarification ? .noClarification : (benchmark == "humaneval" ? .humaneval : .humanevalcomm),
-            includeOriginals: !noOriginals, limit: limit, samples: samples, seed: seed, temperature: temperature,
-            topP: topP, maxTokens: maxTokens, storePath: storePath, resume: resume,
-            runName: (out as NSString).lastPathComponent, adapter: adapter, maxConcurrentRequests: concurrency,
-            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty)
+            limit: limit, options: posing.options, storePath: storePath, resume: resume,
+            runName: (out as NSString).lastPathComponent, adapter: adapter)
         let weights = model == "smollm2" ? try? AssetStore().path(for: .model) : model
         parameters.provenance = Provenance.current(model: model, modelPath: weights)
         let bar = LockedProgressLine()
@@ -238,4 +195,32 @@ final class LockedProgressLine: @unchecked Sendable {
     }
 
     func finish() { lock.withLock { line.finish() } }
+}
+
+/// `eval`'s flags for how each prompt is posed, parsed into the library's one ``EvaluationOptions``
+/// (whose defaults they show and whose rules check them).
+struct EvaluationFlags: ParsableArguments {
+    @Option(help: "Dialogues per prompt (n > 1 gives unbiased pass@k; use --temperature > 0).")
+    var samples: Int = EvaluationOptions.defaults.samples
+
+    @Flag(help: "With humanevalcomm: pose only the modified prompts, not the originals.")
+    var noOriginals = false
+
+    @Option(help: "Model requests in flight at once (the local engine decodes them as one batch).")
+    var concurrency: Int = EvaluationOptions.defaults.concurrency
+
+    @OptionGroup(title: "Decoding")
+    var decoding: DecodingOptions
+
+    /// The options these flags give.
+    var options: EvaluationOptions {
+        EvaluationOptions(
+            samples: samples, includeOriginals: !noOriginals, concurrency: concurrency, decoding: decoding.settings)
+    }
+
+    func validate() throws {
+        if let (key, message) = options.problem {
+            throw ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")) \(message)")
+        }
+    }
 }

@@ -21,7 +21,7 @@ struct ModelChoice {
             let client = try OpenAICompatibleModel(
                 configuration: OpenAIConfiguration(
                     baseURL: baseURL, model: name, apiKeyEnvironmentVariable: command.apiKeyEnv,
-                    maxConcurrentRequests: command.concurrency))
+                    maxConcurrentRequests: command.posing.concurrency))
             clients.append(client)
             return client
         }
@@ -41,7 +41,7 @@ struct ModelChoice {
             case .localJudge(let spec, let variant):
                 evaluator = .evaluator(
                     try EvaluatorArgument.localJudge(
-                        spec, variant: variant, concurrency: command.concurrency, threads: command.threads))
+                        spec, variant: variant, concurrency: command.posing.concurrency, threads: command.threads))
             }
             return ModelChoice(model: model, evaluator: evaluator, clients: clients)
         } catch {
@@ -69,7 +69,7 @@ struct ModelChoice {
                 template = named
             }
             return try LocalChatModel(
-                spec: spec, adapter: adapter, template: template, maxBatch: command.concurrency,
+                spec: spec, adapter: adapter, template: template, maxBatch: command.posing.concurrency,
                 threads: command.threads)
         }
     }

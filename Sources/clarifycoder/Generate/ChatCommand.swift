@@ -13,7 +13,7 @@ struct ChatCommand: ParsableCommand {
     )
 
     @OptionGroup var modelOptions: ModelOptions
-    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var decoding: DecodingOptions
 
     @Option(help: "System message for the conversation.")
     var system: String?
@@ -41,7 +41,7 @@ struct ChatCommand: ParsableCommand {
                 continue
             }
             messages.append(.user(text))
-            var parameters = sampling.parameters
+            var parameters = decoding.parameters
             parameters.seed &+= turn
             turn += 1
             do {

@@ -15,7 +15,7 @@ struct GenerateCommand: ParsableCommand {
     )
 
     @OptionGroup var modelOptions: ModelOptions
-    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var decoding: DecodingOptions
 
     @Option(help: "The prompt text.")
     var prompt: String
@@ -43,7 +43,7 @@ struct GenerateCommand: ParsableCommand {
             } else {
                 ids = model.tokenizer.encode(prompt)
             }
-            let result = try model.generate(prompt: ids, parameters: sampling.parameters) { piece in
+            let result = try model.generate(prompt: ids, parameters: decoding.parameters) { piece in
                 writeStreamed(piece)
                 return .more
             }

@@ -56,46 +56,49 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-struct SamplingOptions: ParsableArguments {
-    @Option(help: "0 for greedy decoding; above 0 samples.")
-    var temperature: Float = 0
+/// The decoding flags of `generate`, `chat` and `eval`, parsed into the library's one
+/// ``DecodingSettings`` (whose defaults they show and whose rules check them).
+struct DecodingOptions: ParsableArguments {
+    @Option(help: "Sampling temperature, 0 to 2 (0: greedy decoding).")
+    var temperature: Double = DecodingSettings.defaults.temperature
 
-    @Option(name: .customLong("max-tokens"), help: "New tokens at most.")
-    var maxTokens: Int = 256
+    @Option(name: .customLong("max-tokens"), help: "New tokens at most per answer.")
+    var maxTokens: Int = DecodingSettings.defaults.maxTokens
 
-    @Option(help: "Seed of the sampler.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the sampler; sample i of a prompt uses seed + i.")
+    var seed: Int = DecodingSettings.defaults.seed
 
-    @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens (0: all).")
-    var topK: Int = 0
+    @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens (default: all).")
+    var topK: Int?
 
-    @Option(name: .customLong("top-p"), help: "Sample among the most likely tokens holding this much probability.")
-    var topP: Float = 1
+    @Option(name: .customLong("top-p"), help: "Nucleus sampling: sample among the most likely tokens holding this much probability, in (0, 1] (default: all).")
+    var topP: Double?
 
-    @Option(name: .customLong("repetition-penalty"), help: "Penalise tokens already seen (1: off).")
-    var repetitionPenalty: Float = 1
+    @Option(name: .customLong("repetition-penalty"), help: "Penalise tokens already in the conversation, prompt included, as transformers does (default: off).")
+    var repetitionPenalty: Double?
 
-    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "Lower tokens the output already holds, once (OpenAI's; 0: off).")
-    var presencePenalty: Float = 0
+    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "OpenAI's presence penalty, -2 to 2: lower every token the answer already holds, once; the prompt's are left alone (default: off).")
+    var presencePenalty: Double?
 
-    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "Lower tokens once per time the output holds them (OpenAI's; 0: off).")
-    var frequencyPenalty: Float = 0
+    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "OpenAI's frequency penalty, -2 to 2: lower a token once per time the answer already holds it (default: off).")
+    var frequencyPenalty: Double?
 
     @Option(name: .customLong("stop"), help: "Stop before this text (repeatable).")
-    var stopStrings: [String] = []
+    var stop: [String] = []
 
-    var parameters: GenerationParameters {
-        GenerationParameters(
-            maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
-            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty,
-            seed: seed, stopStrings: stopStrings)
+    /// The settings these flags give.
+    var settings: DecodingSettings {
+        DecodingSettings(
+            maxTokens: maxTokens, temperature: temperature, topP: topP, topK: topK, repetitionPenalty: repetitionPenalty,
+            presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, seed: seed, stop: stop)
     }
 
+    /// The engine's parameters for these flags (`generate`, `chat`).
+    var parameters: GenerationParameters { GenerationParameters(settings) }
+
     func validate() throws {
-        do {
-            try parameters.validate()
-        } catch {
-            throw ValidationError(String(describing: error))
+        if let (key, message) = settings.problem {
+            throw ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")) \(message)")
         }
     }
 }
