@@ -5,7 +5,8 @@ import Foundation
 /// A problem-generation run: seed snippets in; `items.jsonl` (the append-only ledger),
 /// `problems.jsonl`, `manifest.json` and a README card out; resumable after a hard kill.
 ///
-/// Snippets are drawn in a seeded order, item `i` always the same snippet, and each finished item
+/// Snippets are drawn in a seeded order (documented functions and doctest runs first), item `i`
+/// always the same snippet, and each finished item
 /// appends one line to the ledger at once, in completion order. A resumed run skips every index
 /// the ledger holds (backend failures aside, which it retries), so a kill loses only the items in
 /// flight and duplicates none; the set is assembled from the whole ledger in index order at the
@@ -75,7 +76,10 @@ public enum ProblemGeneration {
                     + "\(corpus.unreadable.count) unreadable); the manifest in \(parameters.outputDirectory) says which")
         }
         var generator = SeededGenerator(seed: parameters.seed, salt: "problems")
-        let order = Array(corpus.snippets.indices).shuffled(using: &generator)
+        // Seeded shuffle, then preferred snippets (documented functions, doctest runs) first, each
+        // part keeping the shuffled order.
+        let shuffled = Array(corpus.snippets.indices).shuffled(using: &generator)
+        let order = shuffled.filter { corpus.snippets[$0].isPreferred } + shuffled.filter { !corpus.snippets[$0].isPreferred }
         let contamination = BenchmarkContamination(benchmarks: parameters.benchmarks.flatMap { $0.problems })
         var estimate = ProblemSetAssembler(contamination: contamination, count: Int.max, source: parameters.seedsName)
         for index in items.keys.sorted() where items[index]!.passedPerItemStages { estimate.offer(items[index]!) }
@@ -206,6 +210,7 @@ struct ItemWorker: Sendable {
         item.reached = .selfContained
         let verdict = await verifier.verify(draft, id: item.id)
         item.verdict = verdict
+        if let repaired = verdict.repairedTest { item.draft?.test = repaired }
         if let rejection = verdict.rejection {
             let failed = ProblemVerifier.stage(of: rejection)
             item.reached = ProblemStage.allCases[ProblemStage.allCases.firstIndex(of: failed)! - 1]

@@ -9,10 +9,14 @@ import Execution
 /// After Magicoder's OSS-Instruct (Wei et al., arXiv 2312.02120): the snippet is shown as
 /// inspiration only and the problem must stand on its own. Unlike OSS-Instruct's free-form
 /// sections, the answer here is two fenced Python blocks — the function (signature, docstring with
-/// doctest examples, implementation) and `def check(candidate):` — because a 1.5B model keeps a
-/// layout it is shown far more reliably than one it is told about, and code blocks are what
-/// ``CodeBlocks`` already reads robustly.
+/// doctest examples, implementation) and `def check(candidate):` — because ``CodeBlocks`` reads code
+/// blocks robustly. The layout is shown as a skeleton with `<placeholders>`, not as a worked
+/// example: the first run showed a worked example to the 1.5B, which handed it back verbatim in 5
+/// of 18 answers (BENCHMARKS.md, "Generated problems"); a skeleton handed back fails to parse.
 public enum ProblemPrompt {
+    /// Bumped whenever the request changes, so a resumed run never mixes two prompts in one ledger.
+    static let version = 3
+
     static let system = "You write small, precise, self-contained Python programming exercises with tests."
 
     static func user(_ snippet: SeedSnippet) -> String {
@@ -23,53 +27,41 @@ public enum ProblemPrompt {
         \(snippet.code)
         ```
 
-        Invent ONE new programming exercise inspired by an idea in it: a single function that needs \
+        Invent ONE new programming exercise built on a concrete idea in this code (something it \
+        computes, parses, checks or transforms). The exercise is a single Python function that needs \
         only the Python standard library. It must not read or write files, use the network, call \
-        input(), print, or depend on randomness or the current time. Do not copy the code above; the \
-        exercise must make sense to someone who never saw it.
+        input(), print, or depend on randomness or the current time. Give the function a new name \
+        that says what it does. Someone who never saw the code above must be able to solve it. \
+        Prefer results that compare exactly (int, str, bool, list, tuple, dict) over floats.
 
-        Answer with exactly two Python code blocks and nothing else.
+        Answer with exactly two Python code blocks and nothing else, filling in this skeleton \
+        (replace every <...> part):
 
-        Block 1: any imports the function needs, then the function with type hints, a docstring that \
-        states the task precisely (inputs, output, edge cases) and shows 2 or 3 examples in doctest \
-        form, then a correct implementation.
+        \(skeleton)
+        """
+    }
 
-        Block 2: `def check(candidate):` with at least 5 `assert candidate(...) == ...` lines covering \
-        ordinary and edge cases.
-
-        The layout, for a different exercise:
-
+    /// The layout the prompt asks for, with placeholders a model cannot hand back as a problem.
+    static let skeleton = """
         ```python
-        \(layoutExample)
+        <imports the function needs, if any>
+
+        def <function_name>(<parameters with type hints>) -> <return type>:
+            \"\"\"<What the function returns, precisely: the inputs, the output, the edge cases.>
+
+            >>> <function_name>(<example arguments>)
+            <expected result>
+            >>> <function_name>(<other example arguments>)
+            <expected result>
+            \"\"\"
+            <a correct implementation>
         ```
 
         ```python
         def check(candidate):
-            assert candidate([1, 1, 2, 2, 2, 3]) == 3
-            assert candidate([]) == 0
-            assert candidate([5]) == 1
-            assert candidate([4, 4, 4, 4]) == 4
-            assert candidate([1, 2, 1, 2]) == 1
+            assert candidate(<arguments>) == <expected result>
+            <at least 5 such asserts in all: ordinary cases and edge cases>
         ```
-        """
-    }
-
-    /// The worked layout the prompt shows. A small model sometimes hands it back as its own
-    /// problem, so the set's near-duplicate filter starts with it (``ProblemSetAssembler``).
-    static let layoutExample = """
-        def longest_run(values: list[int]) -> int:
-            \"\"\"Return the length of the longest run of equal adjacent values (0 for an empty list).
-
-            >>> longest_run([1, 1, 2, 2, 2, 3])
-            3
-            >>> longest_run([])
-            0
-            \"\"\"
-            best = run = 0
-            for i, value in enumerate(values):
-                run = run + 1 if i > 0 and values[i - 1] == value else 1
-                best = max(best, run)
-            return best
         """
 
     /// The request for one item: sampled (temperature 0.7) with a per-item seed, so reruns and
@@ -90,10 +82,14 @@ public struct DraftProblem: Codable, Sendable, Hashable {
     /// `def check(candidate): …` (HumanEval's `test`).
     public var test: String
     public var entryPoint: String
+    /// The docstring had no examples and they were written from the first tests (the sandbox then
+    /// checks them with doctest like any other); nil in ledgers written before this existed.
+    public var examplesFromTests: Bool?
 
     enum CodingKeys: String, CodingKey {
         case prompt, solution, test
         case entryPoint = "entry_point"
+        case examplesFromTests = "examples_from_tests"
     }
 }
 
@@ -137,21 +133,129 @@ public enum ProblemReplyParser {
         }
         guard let functionSource else { return .failure(.noFunction) }
         guard let testSource else { return .failure(.noTests) }
-        let function: (prompt: String, solution: String, name: String)
-        switch split(function: functionSource) {
-        case .success(let parts): function = parts
-        case .failure(let failure): return .failure(failure)
-        }
         let test = checkFunction(testSource)
         let asserts = test.split(separator: "\n").filter {
             $0.trimmingCharacters(in: .whitespaces).hasPrefix("assert ")
         }.count
+        var function: (prompt: String, solution: String, name: String)
+        var examplesFromTests: Bool?
+        switch split(function: functionSource) {
+        case .success(let parts): function = parts
+        case .failure(.noDocstringExamples):
+            // A sound problem whose docstring only lacks examples: write them from its tests.
+            guard case .success(let parts) = split(function: functionSource, requireExamples: false),
+                let prompt = withExamples(parts.prompt, name: parts.name, from: test)
+            else { return .failure(.noDocstringExamples) }
+            function = parts
+            function.prompt = prompt
+            examplesFromTests = true
+        case .failure(let failure): return .failure(failure)
+        }
         guard asserts >= minimumAsserts else { return .failure(.tooFewTests) }
-        return .success(DraftProblem(prompt: function.prompt, solution: function.solution, test: test, entryPoint: function.name))
+        return .success(
+            DraftProblem(
+                prompt: function.prompt, solution: function.solution, test: test, entryPoint: function.name,
+                examplesFromTests: examplesFromTests))
+    }
+
+    /// Examples shown in a docstring that has none, taken from the tests.
+    static let derivedExampleCount = 2
+
+    /// `prompt` (through its docstring) with doctest examples from the first `assert
+    /// candidate(ARGS) == EXPECTED` lines of `test` added before the closing quotes; nil when the
+    /// tests hold fewer such lines than ``derivedExampleCount``.
+    static func withExamples(_ prompt: String, name: String, from test: String) -> String? {
+        let examples = test.split(separator: "\n").compactMap { exampleCall(String($0)) }.prefix(derivedExampleCount)
+        guard examples.count == derivedExampleCount else { return nil }
+        var lines = prompt.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard var closing = lines.popLast() else { return nil }
+        let indent = String(closing.prefix { $0 == " " || $0 == "\t" })
+        let trimmed = closing.trimmingCharacters(in: .whitespaces)
+        guard let delimiter = ["\"\"\"", "'''"].first(where: { trimmed.hasSuffix($0) }) else { return nil }
+        // Text before the closing quotes (a one-line docstring, or a last line ending in them) stays; the
+        // quotes move below the examples.
+        let text = String(trimmed.dropLast(3))
+        if !text.isEmpty { lines.append(indent + text) }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        closing = indent + delimiter
+        lines.append("")
+        for (call, expected) in examples {
+            lines.append(indent + ">>> " + name + call)
+            lines.append(indent + expected)
+        }
+        lines.append(closing)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `("(ARGS)", "EXPECTED")` of a one-line `assert candidate(ARGS) == EXPECTED`, with a plain
+    /// double-quoted string result written as Python's repr writes it (single quotes).
+    static func exampleCall(_ line: String) -> (call: String, expected: String)? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("assert candidate(") else { return nil }
+        let afterName = trimmed.dropFirst("assert candidate".count)
+        guard let close = matchingParenthesis(afterName) else { return nil }
+        let call = String(afterName[...close])
+        let rest = afterName[afterName.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        guard rest.hasPrefix("== ") else { return nil }
+        var expected = rest.dropFirst(3).trimmingCharacters(in: .whitespaces)
+        guard !expected.isEmpty, !expected.contains("#"), topLevelComma(Substring(expected)) == nil else { return nil }
+        if expected.count >= 2, expected.hasPrefix("\""), expected.hasSuffix("\""),
+            !expected.dropFirst().dropLast().contains(where: { "\"'\\".contains($0) })
+        {
+            expected = "'" + expected.dropFirst().dropLast() + "'"
+        }
+        return (call, expected)
+    }
+
+    /// The index of the `)` closing the `(` that `text` starts with, skipping brackets and string literals.
+    static func matchingParenthesis(_ text: Substring) -> Substring.Index? {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}":
+                depth -= 1
+                if depth == 0 { return character == ")" ? index : nil }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// The first comma outside brackets and strings (an assert's message), if any.
+    static func topLevelComma(_ text: Substring) -> Substring.Index? {
+        var depth = 0
+        var quote: Character?
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "," where depth == 0: return index
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Splits the first top-level function into prompt (everything through its docstring) and body.
-    static func split(function source: String) -> Result<(prompt: String, solution: String, name: String), ParseFailure> {
+    static func split(
+        function source: String, requireExamples: Bool = true
+    ) -> Result<(prompt: String, solution: String, name: String), ParseFailure> {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("def ") }),
             let name = SeedCorpus.definition(Substring(lines[start]))?.name
@@ -175,7 +279,7 @@ public enum ProblemReplyParser {
             guard docEnd < lines.count else { return .failure(.noDocstring) }
         }
         let docstring = lines[docStart...docEnd].joined(separator: "\n")
-        guard docstring.contains(">>>") else { return .failure(.noDocstringExamples) }
+        guard docstring.contains(">>>") || !requireExamples else { return .failure(.noDocstringExamples) }
         let prompt = lines[..<(docEnd + 1)].joined(separator: "\n") + "\n"
         let body = lines[(docEnd + 1)...].joined(separator: "\n")
         let statements = body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -10,9 +10,12 @@ struct ProblemRunSettings: Codable, Sendable, Hashable {
     var seed: UInt64
     var maxTokens: Int
     var benchmarks: [String]
+    /// ``ProblemPrompt/version`` (with the snippet cut and draw order of its time); absent in runs
+    /// of version 1.
+    var prompt: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, seeds, seed, benchmarks
+        case model, seeds, seed, benchmarks, prompt
         case maxTokens = "max_tokens"
     }
 
@@ -22,6 +25,7 @@ struct ProblemRunSettings: Codable, Sendable, Hashable {
         seed = parameters.seed
         maxTokens = parameters.maxTokens
         benchmarks = parameters.benchmarks.map { $0.name }
+        prompt = ProblemPrompt.version
     }
 }
 
@@ -52,6 +56,8 @@ struct ProblemRunFiles {
                 ("--model", saved.model == settings.model), ("--seeds", saved.seeds == settings.seeds),
                 ("--seed", saved.seed == settings.seed), ("--max-tokens", saved.maxTokens == settings.maxTokens),
                 ("--decontaminate set", saved.benchmarks == settings.benchmarks),
+                ("prompt (version \(saved.prompt ?? 1), this build's is \(ProblemPrompt.version))",
+                 (saved.prompt ?? 1) == settings.prompt),
             ] where !same {
                 throw ProblemGenerationError("cannot resume \(directory): its run used a different \(field); start a new --out")
             }

@@ -18,7 +18,6 @@ struct ProblemSetAssembler {
 
     init(contamination: BenchmarkContamination, count: Int, source: String, duplicateThreshold: Double = 0.6) {
         duplicates = NearDuplicateFilter(threshold: duplicateThreshold)
-        _ = duplicates.admit(id: "the prompt's layout example", text: ProblemPrompt.layoutExample)
         self.contamination = contamination
         self.count = count
         self.source = source

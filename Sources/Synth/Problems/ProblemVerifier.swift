@@ -35,9 +35,18 @@ public struct ProblemVerifier: Sendable {
         public var mutantsTotal: Int = 0
         /// Changes of the mutants that survived (the tests did not notice them).
         public var survivors: [String] = []
+        /// Asserts of the tests rewritten to the reference's results or dropped (see
+        /// ``verify(_:id:)``), and the tests as the model wrote them; 0 and nil when the tests passed
+        /// as written.
+        public var repairedAsserts: Int = 0
+        public var originalTest: String?
+        /// The tests after the rewrite (not stored: the ledger's draft holds them).
+        public var repairedTest: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case rejection, detail, survivors
+            case repairedAsserts = "repaired_asserts"
+            case originalTest = "original_test"
             case testsPassed = "tests_passed"
             case doctestExamples = "doctest_examples"
             case mutantsKilled = "mutants_killed"
@@ -80,7 +89,103 @@ public struct ProblemVerifier: Sendable {
 
         """
 
+    /// Checks a draft. A small model often states a wrong expected value in a test while its
+    /// reference and its docstring's examples agree with each other; when the reference fails the
+    /// tests but passes every docstring example the model wrote itself, the expected values of the
+    /// plain `assert candidate(ARGS) == EXPECTED` lines are rewritten to the reference's results
+    /// (kept only when they read back as Python literals), and the draft is checked again, mutants
+    /// included. Two witnesses (reference and examples) outvote one (the test line); examples that
+    /// were themselves written from the tests never count as a witness.
     public func verify(_ draft: DraftProblem, id: String) async -> Verdict {
+        var verdict = await check(draft, id: id)
+        guard verdict.rejection == .referenceFails, verdict.doctestExamples > 0, draft.examplesFromTests != true,
+            let repaired = await repairedTest(draft, id: id)
+        else { return verdict }
+        var fixed = draft
+        fixed.test = repaired.test
+        let first = verdict
+        verdict = await check(fixed, id: id)
+        guard verdict.rejection == nil else {
+            // The rewrite did not save it: report the original failure, not the rewrite's.
+            return first
+        }
+        verdict.repairedAsserts = repaired.changed
+        verdict.originalTest = draft.test
+        verdict.repairedTest = repaired.test
+        return verdict
+    }
+
+    /// The marker before the JSON list of results that ``resultsProgram(_:)`` reports.
+    static let resultsMarker = "CC_RESULTS "
+
+    /// A check program that calls the candidate as each of `calls` (`(ARGS)` sources) and fails with
+    /// the marker and, as JSON, each result's `repr` — or null when the call raised, its repr is
+    /// longer than 200 characters or does not read back equal through `ast.literal_eval`.
+    static func resultsProgram(_ calls: [String]) -> String {
+        let thunks = calls.map { "        lambda: candidate\($0)," }.joined(separator: "\n")
+        return """
+            def check(candidate):
+                import ast, json
+                calls = [
+            \(thunks)
+                ]
+                results = []
+                for call in calls:
+                    text = None
+                    try:
+                        value = call()
+                        text = repr(value)
+                        if len(text) > 200 or ast.literal_eval(text) != value:
+                            text = None
+                    except Exception:
+                        text = None
+                    results.append(text)
+                raise AssertionError(\(Self.pythonString(resultsMarker)) + json.dumps(results))
+
+            """
+    }
+
+    static func pythonString(_ text: String) -> String { "'" + text + "'" }
+
+    /// The draft's tests with every plain assert's expected value replaced by the reference's result
+    /// (an assert whose call raised or gave no literal is dropped); nil when nothing would change or
+    /// fewer than three asserts would remain.
+    func repairedTest(_ draft: DraftProblem, id: String) async -> (test: String, changed: Int)? {
+        let lines = draft.test.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let plain = lines.indices.compactMap { index in
+            ProblemReplyParser.exampleCall(lines[index]).map { (index: index, call: $0.call, expected: $0.expected) }
+        }
+        guard !plain.isEmpty else { return nil }
+        let problem = Problem(
+            id: id, prompt: draft.prompt, entryPoint: draft.entryPoint, referenceSolution: draft.prompt + draft.solution,
+            tests: .checkProgram(Self.resultsProgram(plain.map(\.call))), source: "generated")
+        let report = await executor.execute([(problem, .completion(draft.solution))])[0]
+        guard let detail = report.outcomes.first?.detail, let marker = detail.range(of: Self.resultsMarker),
+            let results = try? JSONDecoder().decode([String?].self, from: Data(detail[marker.upperBound...].utf8)),
+            results.count == plain.count
+        else { return nil }
+        var rewritten = lines.map(Optional.some)
+        var changed = 0
+        for (assert, result) in zip(plain, results) {
+            let line = lines[assert.index]
+            let indent = String(line.prefix { $0 == " " || $0 == "\t" })
+            guard let result else {
+                rewritten[assert.index] = nil
+                changed += 1
+                continue
+            }
+            if result != assert.expected {
+                rewritten[assert.index] = indent + "assert candidate" + assert.call + " == " + result
+                changed += 1
+            }
+        }
+        let test = rewritten.compactMap { $0 }.joined(separator: "\n")
+        let asserts = test.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("assert ") }
+        guard changed > 0, asserts.count >= ProblemReplyParser.minimumAsserts else { return nil }
+        return (test, changed)
+    }
+
+    func check(_ draft: DraftProblem, id: String) async -> Verdict {
         let problem = Problem(
             id: id, prompt: draft.prompt, entryPoint: draft.entryPoint, referenceSolution: draft.prompt + draft.solution,
             tests: .checkProgram(draft.test), source: "generated")
@@ -101,6 +206,8 @@ public struct ProblemVerifier: Sendable {
             let timedOut = reference.outcomes.contains { $0.status == .timeout }
             verdict.rejection = timedOut ? .referenceTimeout : .referenceFails
             verdict.detail = reference.humanEvalResult
+            // Whether the docstring's examples agree, for the repair in `verify`.
+            if reports[1].passed { verdict.doctestExamples = draft.prompt.components(separatedBy: ">>>").count - 1 }
             return verdict
         }
         verdict.testsPassed = draft.test.split(separator: "\n").filter {

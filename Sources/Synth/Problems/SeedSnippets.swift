@@ -16,6 +16,26 @@ public struct SeedSnippet: Codable, Sendable, Hashable {
     public var name: String
     public var code: String
 
+    /// A documented module-level function or a run of doctest examples: the seeds whose idea a small
+    /// model picks up most reliably, drawn before the others. Methods are not preferred: their idea
+    /// lives in their class (the first run's methods became servers, `tzinfo` subclasses, `is_prime`).
+    public var isPreferred: Bool {
+        switch kind {
+        case .docExample: true
+        case .function: (code.contains("\"\"\"") || code.contains("'''")) && !isMethod
+        case .class: false
+        }
+    }
+
+    /// A `def` whose first parameter is `self` or `cls`.
+    var isMethod: Bool {
+        guard kind == .function, let open = code.firstIndex(of: "(") else { return false }
+        let parameters = code[code.index(after: open)...].drop { $0 == " " || $0 == "\n" }
+        return ["self", "cls"].contains { name in
+            parameters.hasPrefix(name) && parameters.dropFirst(name.count).first.map { ",):".contains($0) } == true
+        }
+    }
+
     /// The module the snippet belongs to (`collections`, `email`, `textwrap`): the file's first
     /// path component without `.py`, used as its topic in the spread report.
     public var module: String {
@@ -41,8 +61,9 @@ public struct SeedCorpus: Sendable {
         "lib2to3", "ensurepip", "venv",
     ]
 
-    /// Snippets are cut at this many lines (the model needs the idea, not the whole class).
-    static let maxLines = 40
+    /// Snippets are cut at this many lines: the model needs the idea, not the whole class, and a
+    /// small model given 40 lines drifted away from them (BENCHMARKS.md, "Generated problems").
+    static let maxLines = 24
     /// Shorter definitions carry too little to build a problem on.
     static let minLines = 3
 

@@ -28,6 +28,16 @@ struct ProblemGenerationTests {
             Replies.problem(
                 name: "weak", asserts: ["candidate([]) == 0", "candidate([1]) == 0", "candidate([3, 5]) == 0"])),
         "seed_wrong_reference": .text(Replies.problem(name: "wrong", body: "    return sum(values)")),
+        // The reference and its docstring agree; one test states a wrong value: the tests are repaired.
+        "seed_wrong_expected": .text(
+            Replies.problem(
+                name: "product_odds", doc: "Multiply the odd numbers in values (1 when there are none).",
+                examples: ">>> NAME([1, 2, 3])\n    3",
+                body: "    result = 1\n    for v in values:\n        if v % 2:\n            result *= v\n    return result",
+                asserts: [
+                    "candidate([1, 2, 3]) == 3", "candidate([]) == 1", "candidate([5, 5]) == 10", "candidate([2, 4]) == 1",
+                    "candidate([-3, 3]) == -9", "candidate([7]) == 7",
+                ])),
         "seed_bad_example": .text(Replies.problem(name: "bad_doc", examples: ">>> NAME([1, 2, 3, 4])\n    7")),
         "seed_network": .text(Replies.problem(name: "fetch_sum", imports: "import urllib.request\n")),
         "seed_garbage": .text("Sure! Here is a great problem about words."),
@@ -88,17 +98,25 @@ struct ProblemGenerationTests {
         let kept = try DatasetReader.loadProblems(path: out + "/problems.jsonl").problems
         // Of the two near-identical problems, the one drawn first (in the seeded order) is kept.
         let names = Set(kept.compactMap(\.entryPoint))
-        #expect(names.count == 2 && names.contains("count_negatives"))
+        #expect(names.count == 3 && names.contains("count_negatives") && names.contains("product_odds"))
         #expect(names.contains("sum_evens") != names.contains("sum_even_values"))
-        #expect(manifest.kept == 2 && manifest.stages["sampled"] == Self.answers.count)
+        let repaired = try #require(kept.first { $0.entryPoint == "product_odds" })
+        #expect(
+            repaired.tests
+                == .checkProgram(
+                    "def check(candidate):\n    assert candidate([1, 2, 3]) == 3\n    assert candidate([]) == 1\n"
+                        + "    assert candidate([5, 5]) == 25\n    assert candidate([2, 4]) == 1\n"
+                        + "    assert candidate([-3, 3]) == -9\n    assert candidate([7]) == 7\n"),
+            "the wrong value is the reference's now, the rest as written")
+        #expect(manifest.kept == 3 && manifest.stages["sampled"] == Self.answers.count)
         #expect(manifest.rejections == [
             "no_code_block": 1, "unclosed_code_block": 1, "not_self_contained": 1, "reference_fails_tests": 1,
             "reference_timeout": 1, "docstring_examples_disagree": 1, "constant_return_survives": 1,
             "near_duplicate": 1, "contaminated": 1, "backend_error": 1,
         ])
-        #expect(manifest.stages["generated"] == 11 && manifest.stages["parsed"] == 9 && manifest.stages["passing"] == 6)
-        #expect(manifest.stages["mutant_killing"] == 4 && manifest.stages["deduplicated"] == 3 && manifest.stages["kept"] == 2)
-        #expect(manifest.topics == ["lists": 2] && manifest.seedModules == ["pkg": 2])
+        #expect(manifest.stages["generated"] == 12 && manifest.stages["parsed"] == 10 && manifest.stages["passing"] == 7)
+        #expect(manifest.stages["mutant_killing"] == 5 && manifest.stages["deduplicated"] == 4 && manifest.stages["kept"] == 3)
+        #expect(manifest.topics == ["lists": 3] && manifest.seedModules == ["pkg": 3])
         let card = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
         #expect(card.contains("| constant_return_survives | 1 |") && card.contains("clarifycoder problems generate"))
     }
@@ -148,11 +166,11 @@ struct ProblemGenerationTests {
         let folder = Self.seeds()
         let out = scratchDirectory("problems-retry")
         let first = try await run(folder, parameters(out), model: Self.model(failing: ["seed_good_two"]))
-        #expect(first.kept == 1 && first.rejections["backend_error"] == 2)
+        #expect(first.kept == 2 && first.rejections["backend_error"] == 2)
         let second = try await run(folder, parameters(out, resume: true))
-        #expect(second.kept == 2 && second.rejections["backend_error"] == 1)
+        #expect(second.kept == 3 && second.rejections["backend_error"] == 1)
         let one = try await run(folder, parameters(out, count: 1, resume: true))
-        #expect(one.kept == 1 && one.surplus == 1)
+        #expect(one.kept == 1 && one.surplus == 2)
     }
 
     @Test("a seed folder without Python writes a manifest saying so and stops with an error")

@@ -76,11 +76,41 @@ struct ProblemReplyTests {
         #expect(draft.test.hasPrefix("import math\ndef check(candidate):"))
     }
 
+    @Test("a docstring without examples gets two from the tests, written as doctest shows them")
+    func examplesFromTests() throws {
+        let asserts = [
+            "candidate([1, 2, 3, 4]) == 6, 'evens only'", "candidate(values=[2, (3)]) == \"two\"", "candidate([]) == 0",
+        ]
+        let draft = try ProblemReplyParser.parse(Replies.problem(name: "sum_evens", examples: "", asserts: asserts)).get()
+        #expect(draft.examplesFromTests == true)
+        #expect(draft.prompt.hasSuffix("""
+                \"\"\"Return the sum of the even numbers in values.
+
+                >>> sum_evens(values=[2, (3)])
+                'two'
+                >>> sum_evens([])
+                0
+                \"\"\"
+
+            """))
+        #expect(try ProblemReplyParser.parse(Replies.problem(name: "g")).get().examplesFromTests == nil)
+        let oneLine = ProblemReplyParser.withExamples(
+            "def f(x: int) -> int:\n    '''Double x.'''\n", name: "f",
+            from: "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(x=0) == 0\n")
+        #expect(oneLine == "def f(x: int) -> int:\n    '''Double x.\n\n    >>> f(1)\n    2\n    >>> f(x=0)\n    0\n    '''\n")
+        #expect(ProblemReplyParser.exampleCall("assert candidate(')') == 1").map { [$0.call, $0.expected] } == ["(')')", "1"])
+        #expect(ProblemReplyParser.exampleCall("assert candidate(1) != 2") == nil)
+        #expect(ProblemReplyParser.exampleCall("assert candidate(1) == 2  # two") == nil)
+    }
+
     @Test("answers that are not a usable problem are rejected with the reason")
     func failures() {
         #expect(ProblemReplyParser.parse("I cannot help with that.") == .failure(.noCodeBlock))
         #expect(ProblemReplyParser.parse("```python\ndef f(x):\n    \"\"\"Doc.\n") == .failure(.unclosedCodeBlock))
-        #expect(ProblemReplyParser.parse(Replies.problem(name: "f", examples: "No examples here.")) == .failure(.noDocstringExamples))
+        let noExamplesNoPlainAsserts = Replies.problem(
+            name: "f", examples: "No examples here.",
+            asserts: ["candidate([1]) in (0, 1)", "candidate([]) == 0", "abs(candidate([2]) - 2) < 1e-9"])
+        #expect(ProblemReplyParser.parse(noExamplesNoPlainAsserts) == .failure(.noDocstringExamples))
         #expect(ProblemReplyParser.parse(Replies.problem(name: "f", asserts: ["candidate([]) == 0"])) == .failure(.tooFewTests))
         #expect(ProblemReplyParser.parse(Replies.problem(name: "f", body: "    pass")) == .failure(.emptyBody))
         let noTests = "```python\ndef f(x):\n    \"\"\"Doc.\n\n    >>> f(1)\n    1\n    \"\"\"\n    return x\n```"

@@ -97,15 +97,24 @@ struct ProblemFilterTests {
         #expect(check.reason(generated("all_unique", parameters: "xs: list", doc: "Whether no value repeats.")) == nil)
     }
 
-    @Test("a problem that hands back the prompt's own layout example is a near duplicate, never kept")
-    func layoutExampleCopied() throws {
-        let reply = "```python\n" + ProblemPrompt.layoutExample + "\n```\n```python\ndef check(candidate):\n"
-            + "    assert candidate([]) == 0\n    assert candidate([1]) == 1\n    assert candidate([2, 2]) == 2\n```"
-        let draft = try ProblemReplyParser.parse(reply).get()
-        let snippet = SeedSnippet(file: "m.py", line: 1, kind: .function, name: "f", code: "def f(): pass")
-        let item = GenerationItem(index: 0, id: "stdlib/0", seed: snippet, reached: .mutantKilling, draft: draft, seconds: 1)
-        var assembler = ProblemSetAssembler(
-            contamination: BenchmarkContamination(benchmarks: []), count: 10, source: "stdlib")
-        #expect(!assembler.offer(item) && assembler.rejections == ["near_duplicate": 1])
+    @Test("documented module-level functions and doctest runs are preferred seeds; methods and classes are not")
+    func preferredSeeds() {
+        func snippet(_ kind: SeedSnippet.Kind, _ code: String) -> SeedSnippet {
+            SeedSnippet(file: "m.py", line: 1, kind: kind, name: "f", code: code)
+        }
+        #expect(snippet(.function, "def f(x):\n    \"\"\"Double x.\"\"\"\n    return 2 * x").isPreferred)
+        #expect(!snippet(.function, "def f(x):\n    return 2 * x").isPreferred, "no docstring")
+        #expect(!snippet(.function, "def f(self, x):\n    \"\"\"Double x.\"\"\"\n    return 2 * x").isPreferred)
+        #expect(!snippet(.function, "def f(cls):\n    '''Make one.'''\n    return cls()").isPreferred)
+        #expect(snippet(.function, "def f(selfish):\n    '''Keep.'''\n    return selfish").isPreferred)
+        #expect(snippet(.docExample, ">>> f(2)\n4").isPreferred)
+        #expect(!snippet(.class, "class C:\n    '''A thing.'''").isPreferred)
+    }
+
+    @Test("the prompt's skeleton handed back as an answer is never read as a problem")
+    func skeletonCopied() {
+        let reply = ProblemPrompt.skeleton
+        #expect(reply.contains("def check(candidate):"))
+        #expect(throws: ParseFailure.self) { try ProblemReplyParser.parse(reply).get() }
     }
 }
