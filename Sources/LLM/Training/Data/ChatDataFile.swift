@@ -108,7 +108,7 @@ struct ChatDataFile {
         return ChatDataFile(path: path, records: records)
     }
 
-    private static func check(_ line: JSONLLine, decoder: JSONDecoder, groupKey: String?) throws -> Record {
+    private static func check(_ line: JSONLLine, decoder: JSONLineDecoder, groupKey: String?) throws -> Record {
         let raw = try decoder.decode(RawDialogue.self, from: line.bytes)
         func bad(_ field: String?, _ why: String) -> JSONLError {
             JSONLError(file: "", line: line.number, field: field, reason: .invalidValue(why))
