@@ -79,6 +79,8 @@ public struct OpenAIServer: Sendable {
         let port = parameters.port
         let app = Application(
             router: router(),
+            server: .http1(
+                configuration: .init(idleTimeout: .milliseconds(Int64((parameters.idleTimeout * 1000).rounded())))),
             configuration: .init(address: .hostname(parameters.host, port: port), serverName: "clarifycoder"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -16,10 +16,15 @@ public struct ServerParameters: Sendable, Equatable {
     /// Positions per sequence, prompt and answer (the model's own limit if smaller); longer prompts
     /// are refused with 400.
     public var context: Int
+    /// Seconds a connection may send nothing while its request is being read, or between requests,
+    /// before it is closed: a client that trickles a request (slowloris) or holds an idle
+    /// keep-alive connection cannot hold a socket for ever. Never applies while an answer is being
+    /// computed or streamed.
+    public var idleTimeout: Double
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, parallel: Int = 16, apiKey: String? = nil,
-        maxBodyBytes: Int = 1 << 20, context: Int = 8192
+        maxBodyBytes: Int = 1 << 20, context: Int = 8192, idleTimeout: Double = 60
     ) {
         self.host = host
         self.port = port
@@ -27,6 +32,7 @@ public struct ServerParameters: Sendable, Equatable {
         self.apiKey = apiKey
         self.maxBodyBytes = maxBodyBytes
         self.context = context
+        self.idleTimeout = idleTimeout
     }
 
     /// Checks the values, naming the setting at fault.
@@ -40,6 +46,7 @@ public struct ServerParameters: Sendable, Equatable {
         try check(apiKey.map { !$0.isEmpty } ?? true, "api key: empty; leave it out to serve without one")
         try check(maxBodyBytes >= 1024, "max body: \(maxBodyBytes) bytes is too small for any request (1 KiB at least)")
         try check(context >= 2, "context: \(context) positions cannot hold a prompt and an answer")
+        try check(idleTimeout > 0 && idleTimeout.isFinite, "idle timeout: \(idleTimeout) s must be a positive number of seconds")
     }
 
     /// Parses a byte size: `1048576`, `512KiB`, `1MiB`, `2MB`, `1k` (binary and decimal units).

@@ -49,10 +49,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Worker threads of the engine (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Seconds a connection may stay silent while sending a request or between requests before it is closed (never while an answer is computed or streamed).")
+    var idleTimeout: Double = ServerParameters().idleTimeout
+
     var parameters: ServerParameters {
         ServerParameters(
             host: host, port: port, parallel: parallel, apiKey: apiKey,
-            maxBodyBytes: ServerParameters.byteCount(parsing: maxBody) ?? -1, context: context)
+            maxBodyBytes: ServerParameters.byteCount(parsing: maxBody) ?? -1, context: context, idleTimeout: idleTimeout)
     }
 
     func validate() throws {
