@@ -54,28 +54,40 @@ public struct LocalJudge: QuestionEvaluator {
     }
 
     public func evaluate(_ queries: [EvaluationQuery]) async -> [Result<EvaluatorVerdict, EvaluatorFailure>] {
-        var results = [Result<EvaluatorVerdict, EvaluatorFailure>?](repeating: nil, count: queries.count)
-        await withTaskGroup(of: (Int, Result<EvaluatorVerdict, EvaluatorFailure>).self) { group in
+        // No nested function capturing the group and the counter: the release build of that form
+        // trapped at `results[index]` (Swift 6.3, `clarifycoder grade`); this one is plain loops.
+        let finished = await withTaskGroup(
+            of: (Int, Result<EvaluatorVerdict, EvaluatorFailure>).self,
+            returning: [(Int, Result<EvaluatorVerdict, EvaluatorFailure>)].self
+        ) { group in
+            var finished: [(Int, Result<EvaluatorVerdict, EvaluatorFailure>)] = []
             var next = 0
-            func start() {
-                guard next < queries.count else { return }
-                let index = next
+            while next < min(maxConcurrent, queries.count) {
+                let (index, query) = (next, queries[next])
+                group.addTask { await self.graded(query, index: index) }
                 next += 1
-                group.addTask {
-                    do {
-                        return (index, .success(try await verdict(for: queries[index])))
-                    } catch {
-                        return (index, .failure(EvaluatorFailure("the local judge failed: \(error)")))
-                    }
+            }
+            while let item = await group.next() {
+                finished.append(item)
+                if next < queries.count {
+                    let (index, query) = (next, queries[next])
+                    group.addTask { await self.graded(query, index: index) }
+                    next += 1
                 }
             }
-            for _ in 0..<maxConcurrent { start() }
-            for await (index, result) in group {
-                results[index] = result
-                start()
-            }
+            return finished
         }
+        var results = [Result<EvaluatorVerdict, EvaluatorFailure>?](repeating: nil, count: queries.count)
+        for (index, result) in finished { results[index] = result }
         return results.map { $0! }
+    }
+
+    private func graded(_ query: EvaluationQuery, index: Int) async -> (Int, Result<EvaluatorVerdict, EvaluatorFailure>) {
+        do {
+            return (index, .success(try await verdict(for: query)))
+        } catch {
+            return (index, .failure(EvaluatorFailure("the local judge failed: \(error)")))
+        }
     }
 
     /// One item's grade, evidence and answers.
