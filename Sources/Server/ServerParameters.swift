@@ -17,9 +17,10 @@ public struct ServerParameters: Sendable, Equatable {
     /// are refused with 400.
     public var context: Int
     /// Seconds a connection may send nothing while its request is being read, or between requests,
-    /// before it is closed: a client that trickles a request (slowloris) or holds an idle
-    /// keep-alive connection cannot hold a socket for ever. Never applies while an answer is being
-    /// computed or streamed.
+    /// before it is closed: a client that stops part-way through its headers or body (slowloris) or
+    /// holds an idle keep-alive connection cannot hold a socket for ever. (Each body chunk restarts
+    /// the clock, so a body trickled a byte at a time stays open; `--max-body` bounds its size.)
+    /// Never applies while an answer is being computed or streamed.
     public var idleTimeout: Double
 
     public init(
@@ -46,7 +47,7 @@ public struct ServerParameters: Sendable, Equatable {
         try check(apiKey.map { !$0.isEmpty } ?? true, "api key: empty; leave it out to serve without one")
         try check(maxBodyBytes >= 1024, "max body: \(maxBodyBytes) bytes is too small for any request (1 KiB at least)")
         try check(context >= 2, "context: \(context) positions cannot hold a prompt and an answer")
-        try check(idleTimeout > 0 && idleTimeout.isFinite, "idle timeout: \(idleTimeout) s must be a positive number of seconds")
+        try check((0.001...86_400).contains(idleTimeout), "idle timeout: \(idleTimeout) s must be between 1 ms and a day")
     }
 
     /// Parses a byte size: `1048576`, `512KiB`, `1MiB`, `2MB`, `1k` (binary and decimal units).

@@ -72,15 +72,25 @@ struct AskCommand: AsyncParsableCommand {
 
     /// The text printed for the prompt: the answer, or each answer under a header when
     /// `--choices` is above 1.
+    /// The request for the prompt `text`. An endpoint applies its own defaults to what was not
+    /// given: no seed (a fresh draw each time, and a sampled answer is never cached) and its own
+    /// answer length.
+    func request(for text: String) -> ChatRequest {
+        var messages: [Message] = []
+        if let system { messages.append(.system(system)) }
+        messages.append(.user(text))
+        var request = ChatRequest(messages: messages, decoding: decoding.settings, n: choices)
+        request.seed = decoding.seed
+        request.maxTokens = decoding.maxTokens
+        return request
+    }
+
     func answer(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> String {
         var text = prompt
         if text == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        var messages: [Message] = []
-        if let system { messages.append(.system(system)) }
-        messages.append(.user(text))
-        let request = ChatRequest(messages: messages, decoding: decoding.settings, n: choices)
+        let request = request(for: text)
 
         let client = try OpenAICompatibleModel(configuration: clientConfiguration, environment: environment)
         let response: ChatResponse

@@ -53,15 +53,30 @@ struct DecodingOptionsTests {
             ("--max-tokens", "0", "max_tokens"), ("--presence-penalty", "3", "presence_penalty"),
             ("--repetition-penalty", "0", "repetition_penalty"),
         ] {
-            #expect(throws: (any Error).self, "\(flag) \(value)") { try GenerateCommand.parse(["--prompt", "x", flag, value]) }
+            // `--flag=value`: a negative value after a space would be read as an option, not checked by the rule.
+            #expect(throws: (any Error).self, "\(flag) \(value)") { try GenerateCommand.parse(["--prompt", "x", "\(flag)=\(value)"]) }
             #expect(throws: (any Error).self, "\(flag) \(value)") {
-                try EvalCommand.parse(["--benchmark", "humaneval", "--model", "reference", "--out", "r", flag, value])
+                try EvalCommand.parse(["--benchmark", "humaneval", "--model", "reference", "--out", "r", "\(flag)=\(value)"])
             }
+            #expect(DecodingSettings.defaults.problem == nil)
             if ConfigField.named("eval." + key) != nil {
                 let config = try ConfigFile.override(.standard, with: ["eval.\(key)=\(value)"])
                 #expect(throws: PipelineError.self, "eval.\(key)") { try config.validate() }
             }
         }
         #expect(throws: (any Error).self) { try LocalChatModel.parameters(ChatRequest(messages: [], temperature: 3)) }
+        #expect(DecodingSettings(topK: -1).problem?.key == "top_k" && DecodingSettings(topP: 0).problem?.key == "top_p")
+        #expect(DecodingSettings(temperature: 2.5).problem?.key == "temperature" && DecodingSettings(stop: [""]).problem?.key == "stop")
+    }
+
+    @Test("ask sends a seed and a length only when given, leaving the endpoint its defaults")
+    func askLeavesDefaultsToTheEndpoint() throws {
+        let plain = try AskCommand.parse(["--base-url", "http://127.0.0.1:1", "--model", "m", "hi"])
+        let request = plain.request(for: "hi")
+        #expect(request.seed == nil && request.maxTokens == nil && request.isDeterministic, "greedy by default")
+        #expect(try AskCommand.parse(["--base-url", "http://x", "--model", "m", "--temperature", "1", "hi"]).request(for: "hi")
+            .isDeterministic == false, "an unseeded sampled request is not cached")
+        let given = try AskCommand.parse(["--base-url", "http://127.0.0.1:1", "--model", "m", "--seed", "4", "--max-tokens", "9", "hi"])
+        #expect(given.request(for: "hi").seed == 4 && given.request(for: "hi").maxTokens == 9)
     }
 }

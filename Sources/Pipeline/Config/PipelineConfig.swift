@@ -175,7 +175,7 @@ public struct PipelineConfig: Sendable, Hashable, Codable {
         public func decoding(seed: UInt64) -> DecodingSettings {
             DecodingSettings(
                 maxTokens: maxTokens, temperature: temperature, repetitionPenalty: repetitionPenalty,
-                presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, seed: Int(clamping: seed))
+                presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, seed: Int(truncatingIfNeeded: seed))
         }
     }
 

@@ -15,7 +15,7 @@ import Execution
 /// of 18 answers (BENCHMARKS.md, "Generated problems"); a skeleton handed back fails to parse.
 public enum ProblemPrompt {
     /// Bumped whenever the request changes, so a resumed run never mixes two prompts in one ledger.
-    static let version = 3
+    static let version = 4
 
     static let system = "You write small, precise, self-contained Python programming exercises with tests."
 
@@ -189,8 +189,11 @@ public enum ProblemReplyParser {
     }
 
     /// `("(ARGS)", "EXPECTED")` of a one-line `assert candidate(ARGS) == EXPECTED`, with a plain
-    /// double-quoted string result written as Python's repr writes it (single quotes).
-    static func exampleCall(_ line: String) -> (call: String, expected: String)? {
+    /// double-quoted string result written as Python's repr writes it (single quotes). With
+    /// `literalOnly` (docstring examples), EXPECTED must look like a value doctest prints as written:
+    /// a number, a string, a list, tuple, dict or set, `True` or `False` — not `None` (doctest
+    /// shows nothing for it), not an expression, and without backslashes (the docstring is not raw).
+    static func exampleCall(_ line: String, literalOnly: Bool = true) -> (call: String, expected: String)? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("assert candidate(") else { return nil }
         let afterName = trimmed.dropFirst("assert candidate".count)
@@ -200,6 +203,12 @@ public enum ProblemReplyParser {
         guard rest.hasPrefix("== ") else { return nil }
         var expected = rest.dropFirst(3).trimmingCharacters(in: .whitespaces)
         guard !expected.isEmpty, !expected.contains("#"), topLevelComma(Substring(expected)) == nil else { return nil }
+        if literalOnly {
+            guard let first = expected.first, "0123456789-'\"[({".contains(first) || ["True", "False"].contains(expected),
+                !expected.contains("\\"), !expected.contains("candidate"), !expected.contains(" and "),
+                !expected.contains(" or "), !expected.contains(" if ")
+            else { return nil }
+        }
         if expected.count >= 2, expected.hasPrefix("\""), expected.hasSuffix("\""),
             !expected.dropFirst().dropLast().contains(where: { "\"'\\".contains($0) })
         {

@@ -118,28 +118,33 @@ public struct ProblemVerifier: Sendable {
     /// The marker before the JSON list of results that ``resultsProgram(_:)`` reports.
     static let resultsMarker = "CC_RESULTS "
 
-    /// A check program that calls the candidate as each of `calls` (`(ARGS)` sources) and fails with
-    /// the marker and, as JSON, each result's `repr` — or null when the call raised, its repr is
-    /// longer than 200 characters or does not read back equal through `ast.literal_eval`.
-    static func resultsProgram(_ calls: [String]) -> String {
-        let thunks = calls.map { "        lambda: candidate\($0)," }.joined(separator: "\n")
-        return """
+    /// A check program that calls the candidate as each of `calls` (`(ARGS)` sources, with the
+    /// `expected` sources beside them) and fails with the marker and, as JSON, one
+    /// `[repr, agrees]` pair per call: the result's `repr` — null when the call raised, the repr is
+    /// longer than 100 characters or does not read back equal through `ast.literal_eval` — and
+    /// whether the result equals the expected value as written (at most ``repairableAsserts``
+    /// pairs, so the report stays under the harness's 2,000-character cap).
+    static func resultsProgram(_ calls: [(call: String, expected: String)], imports: [String] = []) -> String {
+        let thunks = calls.map { "        (lambda: candidate\($0.call), lambda: (\($0.expected)))," }
+            .joined(separator: "\n")
+        return imports.map { $0 + "\n" }.joined() + """
             def check(candidate):
                 import ast, json
                 calls = [
             \(thunks)
                 ]
                 results = []
-                for call in calls:
-                    text = None
+                for call, expected in calls:
+                    text, agrees = None, False
                     try:
                         value = call()
                         text = repr(value)
-                        if len(text) > 200 or ast.literal_eval(text) != value:
+                        if len(text) > 100 or ast.literal_eval(text) != value:
                             text = None
+                        agrees = value == expected()
                     except Exception:
-                        text = None
-                    results.append(text)
+                        pass
+                    results.append([text, bool(agrees)])
                 raise AssertionError(\(Self.pythonString(resultsMarker)) + json.dumps(results))
 
             """
@@ -147,42 +152,57 @@ public struct ProblemVerifier: Sendable {
 
     static func pythonString(_ text: String) -> String { "'" + text + "'" }
 
-    /// The draft's tests with every plain assert's expected value replaced by the reference's result
-    /// (an assert whose call raised or gave no literal is dropped); nil when nothing would change or
-    /// fewer than three asserts would remain.
+    /// One `[repr, agrees]` pair of ``resultsProgram(_:imports:)``'s report.
+    struct Reported: Decodable {
+        var text: String?
+        var agrees: Bool
+        init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            text = try container.decodeNil() ? nil : try container.decode(String.self)
+            agrees = try container.decode(Bool.self)
+        }
+    }
+
+    /// Plain asserts a repair reads results for at most.
+    static let repairableAsserts = 12
+
+    /// The draft's tests with the expected values of plain asserts that disagree with the reference
+    /// replaced by the reference's results; nil — no repair — when nothing would change, when any
+    /// plain assert's call raises or gives no literal (an edge case the reference gets wrong stays
+    /// a failure), or when more than a third of them (at least one) would change: a slip in a test
+    /// is repaired, a reference that disagrees with most of its tests is not.
     func repairedTest(_ draft: DraftProblem, id: String) async -> (test: String, changed: Int)? {
         let lines = draft.test.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let plain = lines.indices.compactMap { index in
-            ProblemReplyParser.exampleCall(lines[index]).map { (index: index, call: $0.call, expected: $0.expected) }
+            ProblemReplyParser.exampleCall(lines[index], literalOnly: false).map {
+                (index: index, call: $0.call, expected: $0.expected)
+            }
         }
-        guard !plain.isEmpty else { return nil }
+        guard !plain.isEmpty, plain.count <= Self.repairableAsserts else { return nil }
+        // The imports the calls may need: the test's own, at the top or inside `check`.
+        let imports = lines.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("import ") || $0.hasPrefix("from ") }
         let problem = Problem(
             id: id, prompt: draft.prompt, entryPoint: draft.entryPoint, referenceSolution: draft.prompt + draft.solution,
-            tests: .checkProgram(Self.resultsProgram(plain.map(\.call))), source: "generated")
+            tests: .checkProgram(Self.resultsProgram(plain.map { ($0.call, $0.expected) }, imports: imports)),
+            source: "generated")
         let report = await executor.execute([(problem, .completion(draft.solution))])[0]
         guard let detail = report.outcomes.first?.detail, let marker = detail.range(of: Self.resultsMarker),
-            let results = try? JSONDecoder().decode([String?].self, from: Data(detail[marker.upperBound...].utf8)),
+            let results = try? JSONDecoder().decode([Reported].self, from: Data(detail[marker.upperBound...].utf8)),
             results.count == plain.count
         else { return nil }
-        var rewritten = lines.map(Optional.some)
+        var rewritten = lines
         var changed = 0
-        for (assert, result) in zip(plain, results) {
-            let line = lines[assert.index]
-            let indent = String(line.prefix { $0 == " " || $0 == "\t" })
-            guard let result else {
-                rewritten[assert.index] = nil
-                changed += 1
-                continue
-            }
-            if result != assert.expected {
+        for (assert, reported) in zip(plain, results) {
+            guard let result = reported.text else { return nil }
+            if !reported.agrees {
+                let indent = String(lines[assert.index].prefix { $0 == " " || $0 == "\t" })
                 rewritten[assert.index] = indent + "assert candidate" + assert.call + " == " + result
                 changed += 1
             }
         }
-        let test = rewritten.compactMap { $0 }.joined(separator: "\n")
-        let asserts = test.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("assert ") }
-        guard changed > 0, asserts.count >= ProblemReplyParser.minimumAsserts else { return nil }
-        return (test, changed)
+        guard changed > 0, changed <= max(1, plain.count / 3) else { return nil }
+        return (rewritten.joined(separator: "\n"), changed)
     }
 
     func check(_ draft: DraftProblem, id: String) async -> Verdict {

@@ -62,11 +62,11 @@ struct DecodingOptions: ParsableArguments {
     @Option(help: "Sampling temperature, 0 to 2 (0: greedy decoding).")
     var temperature: Double = DecodingSettings.defaults.temperature
 
-    @Option(name: .customLong("max-tokens"), help: "New tokens at most per answer.")
-    var maxTokens: Int = DecodingSettings.defaults.maxTokens
+    @Option(name: .customLong("max-tokens"), help: "New tokens at most per answer (default: \(DecodingSettings.defaults.maxTokens)).")
+    var maxTokens: Int?
 
-    @Option(help: "Seed of the sampler; sample i of a prompt uses seed + i.")
-    var seed: Int = DecodingSettings.defaults.seed
+    @Option(help: "Seed of the sampler; sample i of a prompt uses seed + i (default: \(DecodingSettings.defaults.seed)).")
+    var seed: Int?
 
     @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens (default: all).")
     var topK: Int?
@@ -86,11 +86,13 @@ struct DecodingOptions: ParsableArguments {
     @Option(name: .customLong("stop"), help: "Stop before this text (repeatable).")
     var stop: [String] = []
 
-    /// The settings these flags give.
+    /// The settings these flags give (what is not given takes ``DecodingSettings``' defaults).
     var settings: DecodingSettings {
-        DecodingSettings(
-            maxTokens: maxTokens, temperature: temperature, topP: topP, topK: topK, repetitionPenalty: repetitionPenalty,
-            presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, seed: seed, stop: stop)
+        let defaults = DecodingSettings.defaults
+        return DecodingSettings(
+            maxTokens: maxTokens ?? defaults.maxTokens, temperature: temperature, topP: topP, topK: topK,
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty,
+            seed: seed ?? defaults.seed, stop: stop)
     }
 
     /// The engine's parameters for these flags (`generate`, `chat`).

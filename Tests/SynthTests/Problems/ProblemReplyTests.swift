@@ -101,6 +101,11 @@ struct ProblemReplyTests {
         #expect(ProblemReplyParser.exampleCall("assert candidate(')') == 1").map { [$0.call, $0.expected] } == ["(')')", "1"])
         #expect(ProblemReplyParser.exampleCall("assert candidate(1) != 2") == nil)
         #expect(ProblemReplyParser.exampleCall("assert candidate(1) == 2  # two") == nil)
+        // doctest prints nothing for None, and an expression or an escape is not what it prints.
+        for expected in ["None", "sorted([2, 1])", "'a\\nb'", "x and y"] {
+            #expect(ProblemReplyParser.exampleCall("assert candidate(1) == \(expected)") == nil, "\(expected)")
+            #expect(ProblemReplyParser.exampleCall("assert candidate(1) == \(expected)", literalOnly: false) != nil)
+        }
     }
 
     @Test("answers that are not a usable problem are rejected with the reason")
