@@ -13,6 +13,10 @@ import Foundation
 /// end of every run, so it does not depend on where runs were interrupted.
 public enum ProblemGeneration {
     public struct Parameters: Sendable {
+        /// The longest answer: a function, its docstring and a check block fit in ~300 tokens; 900
+        /// leaves room without letting a looping answer run on.
+        public static let defaultMaxTokens = 900
+
         /// The model as the user named it, for the manifest and the resume check.
         public var model: String
         /// `stdlib` or the folder as given.
@@ -31,7 +35,7 @@ public enum ProblemGeneration {
 
         public init(
             model: String, seedsName: String, count: Int, seed: UInt64 = 0, concurrency: Int = 8,
-            outputDirectory: String, resume: Bool = false, maxTokens: Int = 900,
+            outputDirectory: String, resume: Bool = false, maxTokens: Int = Parameters.defaultMaxTokens,
             benchmarks: [(name: String, problems: [Problem])] = [], limit: Int? = nil, provenance: Provenance? = nil
         ) {
             self.model = model

@@ -48,7 +48,7 @@ struct GradeCommand: AsyncParsableCommand {
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
     @Option(help: "Evaluator requests in flight at once (the local engine decodes them as one batch).")
-    var concurrency: Int = 8
+    var concurrency: Int = EvaluationOptions.defaults.concurrency
 
     @Option(help: "Local engine worker threads (default: all cores).")
     var threads: Int?

@@ -65,7 +65,7 @@ struct ProblemsGenerateCommand: AsyncParsableCommand {
     var concurrency: Int = 8
 
     @Option(help: "Longest answer, in tokens.")
-    var maxTokens: Int = 900
+    var maxTokens: Int = ProblemGeneration.Parameters.defaultMaxTokens
 
     @Option(help: "Draw only the first N items (resume later to go on); 0 draws none and only reassembles the set from the ledger.")
     var limit: Int?
