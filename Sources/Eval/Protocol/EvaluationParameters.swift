@@ -64,6 +64,9 @@ public struct EvaluationOptions: Codable, Sendable, Hashable {
     /// `max_tokens`); nil when every value is usable.
     public var problem: (key: String, message: String)? {
         if samples < 1 { return ("samples", "must be at least 1, got \(samples)") }
+        if samples > 1, decoding.temperature == 0 {
+            return ("samples", "several samples need a temperature above 0 (greedy samples are identical)")
+        }
         if concurrency < 1 { return ("concurrency", "must be at least 1, got \(concurrency)") }
         return decoding.problem
     }

@@ -145,11 +145,10 @@ extension PipelineConfig {
         }
         if let limit = eval.humanevalLimit, limit < 0 { throw fail("eval.humaneval_limit", "must be 0 or more") }
         if let limit = eval.humanevalcommLimit, limit < 0 { throw fail("eval.humanevalcomm_limit", "must be 0 or more") }
-        guard eval.samples >= 1 else { throw fail("eval.samples", "must be at least 1") }
-        // The decoding rules are ``DecodingSettings``' own; its keys are the pipeline's under `eval.`.
-        if let (key, message) = eval.decoding(seed: seed).problem { throw fail("eval." + key, message) }
-        if eval.samples > 1, eval.temperature == 0 {
-            throw fail("eval.samples", "several samples need eval.temperature above 0 (greedy samples are identical)")
+        // The evaluation and decoding rules are ``EvaluationOptions``' own; their keys are the pipeline's
+        // under `eval.`.
+        if let (key, message) = eval.options(seed: seed, concurrency: EvaluationOptions.defaults.concurrency).problem {
+            throw fail("eval." + key, message)
         }
         guard eval.maxTokens >= 16 else { throw fail("eval.max_tokens", "must be at least 16") }
         if let threads = eval.threads, threads < 1 { throw fail("eval.threads", "must be at least 1") }
