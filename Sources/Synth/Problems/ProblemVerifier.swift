@@ -35,9 +35,8 @@ public struct ProblemVerifier: Sendable {
         public var mutantsTotal: Int = 0
         /// Changes of the mutants that survived (the tests did not notice them).
         public var survivors: [String] = []
-        /// Asserts of the tests rewritten to the reference's results or dropped (see
-        /// ``verify(_:id:)``), and the tests as the model wrote them; 0 and nil when the tests passed
-        /// as written.
+        /// Asserts of the tests rewritten to the reference's results (see ``verify(_:id:)``), and the
+        /// tests as the model wrote them; 0 and nil when the tests passed as written.
         public var repairedAsserts: Int = 0
         public var originalTest: String?
         /// The tests after the rewrite (not stored: the ledger's draft holds them).
@@ -92,9 +91,9 @@ public struct ProblemVerifier: Sendable {
     /// Checks a draft. A small model often states a wrong expected value in a test while its
     /// reference and its docstring's examples agree with each other; when the reference fails the
     /// tests but passes every docstring example the model wrote itself, the expected values of the
-    /// plain `assert candidate(ARGS) == EXPECTED` lines are rewritten to the reference's results
-    /// (kept only when they read back as Python literals), and the draft is checked again, mutants
-    /// included. Two witnesses (reference and examples) outvote one (the test line); examples that
+    /// plain `assert candidate(ARGS) == EXPECTED` lines that disagree with the reference take its
+    /// results (under the limits of ``repairedTest(_:id:)``), and the draft is checked again,
+    /// mutants included. Two witnesses (reference and examples) outvote one (the test line); examples that
     /// were themselves written from the tests never count as a witness.
     public func verify(_ draft: DraftProblem, id: String) async -> Verdict {
         var verdict = await check(draft, id: id)
@@ -115,7 +114,7 @@ public struct ProblemVerifier: Sendable {
         return verdict
     }
 
-    /// The marker before the JSON list of results that ``resultsProgram(_:)`` reports.
+    /// The marker before the JSON list of results that ``resultsProgram(_:imports:)`` reports.
     static let resultsMarker = "CC_RESULTS "
 
     /// A check program that calls the candidate as each of `calls` (`(ARGS)` sources, with the
