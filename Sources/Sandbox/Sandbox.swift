@@ -130,6 +130,31 @@ public struct Sandbox: Sendable {
     func runBlocking(_ program: SandboxProgram, limits: SandboxLimits?, cancellation: CancellationFlag?)
         -> SandboxResult
     {
+        var result = attempt(program, limits: limits, cancellation: cancellation)
+        // bubblewrap fails with EAGAIN before the program starts when the kernel is short of
+        // processes or namespaces for a moment (another run's killed processes not yet reaped);
+        // the program never ran, so running it again changes nothing but the outcome.
+        for pause in Self.retryPauses where Self.isTransientSetupFailure(result) {
+            if cancellation?.isSet == true { break }
+            usleep(pause)
+            result = attempt(program, limits: limits, cancellation: cancellation)
+        }
+        return result
+    }
+
+    /// Microseconds to wait before each new attempt after a transient setup failure.
+    static let retryPauses: [UInt32] = [50_000, 200_000, 800_000]
+
+    /// A bubblewrap failure that says the kernel was out of a resource for the moment.
+    static func isTransientSetupFailure(_ result: SandboxResult) -> Bool {
+        guard result.verdict == .sandboxError, let message = result.sandboxMessage, message.hasPrefix("bwrap: ")
+        else { return false }
+        return message.contains(String(cString: strerror(EAGAIN)))
+    }
+
+    private func attempt(_ program: SandboxProgram, limits: SandboxLimits?, cancellation: CancellationFlag?)
+        -> SandboxResult
+    {
         let limits = limits ?? configuration.limits
         let user = LentUser.lend(configuration.user)
         defer { user.giveBack() }

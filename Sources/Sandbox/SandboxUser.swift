@@ -28,21 +28,38 @@ public enum SandboxUser: Sendable, Hashable {
 final class UserSlots: Sendable {
     static let shared = UserSlots()
     static let count = 256
-    private let used = Mutex<[Bool]>([Bool](repeating: false, count: UserSlots.count))
+    private struct State {
+        var used = [Bool](repeating: false, count: UserSlots.count)
+        var next = 0
+    }
+    private let state = Mutex(State())
 
-    /// A free slot; when all are taken (more than 256 runs at once) slots are shared, which only
-    /// means those runs share a process budget.
+    /// A free slot, searched round-robin from the one after the last lent; when all are taken
+    /// (more than 256 runs at once) slots are shared, which only means those runs share a
+    /// process budget.
+    ///
+    /// Round-robin rather than lowest-free: the processes of a finished run leave the kernel's
+    /// per-uid count only when they are reaped, which can trail the end of the run (a killed
+    /// fork bomb's thousand children). A run handed the slot just given back could find that
+    /// uid's process budget still spent, and bubblewrap would fail with "Creating new namespace
+    /// failed: Resource temporarily unavailable".
     func acquire() -> Int? {
-        used.withLock { used in
-            guard let slot = used.firstIndex(of: false) else { return nil }
-            used[slot] = true
-            return slot
+        state.withLock { state in
+            for step in 0..<UserSlots.count {
+                let slot = (state.next + step) % UserSlots.count
+                if !state.used[slot] {
+                    state.used[slot] = true
+                    state.next = (slot + 1) % UserSlots.count
+                    return slot
+                }
+            }
+            return nil
         }
     }
 
     func release(_ slot: Int?) {
         guard let slot else { return }
-        used.withLock { $0[slot] = false }
+        state.withLock { $0.used[slot] = false }
     }
 }
 

@@ -124,3 +124,38 @@ struct SandboxCancellationTests {
         #expect(result.seconds < 5)
     }
 }
+
+@Suite("Sandbox users and retries")
+struct SandboxUserSlotTests {
+    @Test("a slot just given back is lent again only after every other free slot")
+    func roundRobin() {
+        let slots = UserSlots()
+        let first = slots.acquire()
+        slots.release(first)
+        let second = slots.acquire()
+        #expect(first != nil && second != nil && first != second)
+        var seen: Set<Int> = [second!]
+        for _ in 1..<UserSlots.count {
+            let slot = slots.acquire()!
+            seen.insert(slot)
+        }
+        #expect(seen.count == UserSlots.count)
+        #expect(slots.acquire() == nil)
+        slots.release(first)
+        #expect(slots.acquire() == first)
+    }
+
+    @Test("only bubblewrap's EAGAIN before the program starts counts as transient")
+    func transient() {
+        func result(_ verdict: SandboxVerdict, _ message: String?) -> SandboxResult {
+            SandboxResult(
+                verdict: verdict, termination: nil, stdout: "", stderr: "", seconds: 0, sandboxMessage: message)
+        }
+        #expect(
+            Sandbox.isTransientSetupFailure(
+                result(.sandboxError, "bwrap: Creating new namespace failed: Resource temporarily unavailable")))
+        #expect(!Sandbox.isTransientSetupFailure(result(.sandboxError, "bwrap: execvp python3: No such file")))
+        #expect(!Sandbox.isTransientSetupFailure(result(.sandboxError, "cancelled")))
+        #expect(!Sandbox.isTransientSetupFailure(result(.failed, "bwrap: Resource temporarily unavailable")))
+    }
+}
