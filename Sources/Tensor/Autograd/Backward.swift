@@ -3,7 +3,8 @@
 /// Visits the graph in reverse topological order, hands each node the sum of the gradients of
 /// its output, and accumulates into `grad` of every leaf that requires it — so calling
 /// `backward()` once per micro-batch accumulates, as PyTorch does, until ``Tensor/zeroGrad()``.
-/// The graph is freed as it is consumed (saved activations go away as soon as their node ran);
+/// The graph is freed as it is consumed (saved activations and a node's output go away as soon as
+/// it ran, unless the caller still holds them);
 /// a second `backward()` through the same graph is therefore not possible.
 extension Tensor {
     public func backward(_ gradient: Tensor? = nil) {
@@ -16,10 +17,14 @@ extension Tensor {
             precondition(count == 1, "backward() without a gradient needs a one-element tensor, shape is \(shape)")
             seed = Tensor.ones(shape)
         }
-        let order = topologicalOrder()
+        // Optional so that each tensor is let go once its node ran: the list must not keep every
+        // activation of the graph alive until the walk ends (its consumers ran before it).
+        var order: [Tensor?] = topologicalOrder()
         var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
         withNoGrad {
-            for tensor in order.reversed() {
+            for index in order.indices.reversed() {
+                guard let tensor = order[index] else { continue }
+                order[index] = nil
                 guard let gradient = pending.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
                 guard let node = tensor.node else {
                     tensor.accumulateGrad(gradient)
