@@ -93,6 +93,13 @@ public enum ProblemGeneration {
         let worker = ItemWorker(
             model: model, verifier: verifier, seed: parameters.seed, maxTokens: parameters.maxTokens,
             idPrefix: parameters.seedsName == "stdlib" ? "stdlib" : "seeds")
+        // Answers an earlier run rejected only because their tests ran into the token limit.
+        for index in items.keys.sorted() {
+            guard let rechecked = await worker.recheck(items[index]!) else { continue }
+            try ledger.write(rechecked)
+            items[index] = rechecked
+            if rechecked.passedPerItemStages { estimate.offer(rechecked) }
+        }
         try await withThrowingTaskGroup(of: GenerationItem.self) { group in
             var running = 0
             func launchMore() {
@@ -194,13 +201,39 @@ struct ItemWorker: Sendable {
         }
         item.reached = .generated
         item.completionTokens = response.usage?.completionTokens
+        return finish(
+            await check(item, reply: response.text, cut: response.choices.first?.finishReason == .length))
+    }
+
+    /// An item of an earlier run rejected as ``ParseFailure/unclosedCodeBlock``, checked again from
+    /// its stored reply (no model call) now that the parser keeps the complete asserts of tests cut
+    /// off at the token limit; nil when it still does not parse. A stored reply is a prefix of the
+    /// answer, which the salvage treats like any cut.
+    func recheck(_ earlier: GenerationItem) async -> GenerationItem? {
+        guard earlier.rejection == ParseFailure.unclosedCodeBlock.rawValue, let reply = earlier.reply,
+            case .success = ProblemReplyParser.parse(reply)
+        else { return nil }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var item = GenerationItem(
+            index: earlier.index, id: earlier.id, seed: earlier.seed, reached: .generated, seconds: earlier.seconds)
+        item.completionTokens = earlier.completionTokens
+        item = await check(item, reply: reply, cut: true)
+        let elapsed = clock.now - start
+        item.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return item
+    }
+
+    /// Parsing, the static check and the sandbox, for an item whose answer is `reply`.
+    private func check(_ item: GenerationItem, reply: String, cut: Bool) async -> GenerationItem {
+        var item = item
         let draft: DraftProblem
-        switch ProblemReplyParser.parse(response.text) {
+        switch ProblemReplyParser.parse(reply) {
         case .failure(let failure):
             item.rejection = failure.rawValue
-            item.detail = response.choices.first?.finishReason == .length ? "the answer was cut at the token limit" : nil
-            item.reply = String(response.text.prefix(4000))
-            return finish(item)
+            item.detail = cut ? "the answer was cut at the token limit" : nil
+            item.reply = String(reply.prefix(4000))
+            return item
         case .success(let parsed):
             draft = parsed
         }
@@ -209,7 +242,7 @@ struct ItemWorker: Sendable {
         if let violation = SelfContainedCheck.violation(in: draft.prompt + draft.solution + "\n" + draft.test) {
             item.rejection = GenerationItem.notSelfContained
             item.detail = violation
-            return finish(item)
+            return item
         }
         item.reached = .selfContained
         let verdict = await verifier.verify(draft, id: item.id)
@@ -223,7 +256,7 @@ struct ItemWorker: Sendable {
         } else {
             item.reached = .mutantKilling
         }
-        return finish(item)
+        return item
     }
 }
 

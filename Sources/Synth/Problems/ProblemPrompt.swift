@@ -85,11 +85,15 @@ public struct DraftProblem: Codable, Sendable, Hashable {
     /// The docstring had no examples and they were written from the first tests (the sandbox then
     /// checks them with doctest like any other); nil in ledgers written before this existed.
     public var examplesFromTests: Bool?
+    /// The answer ran out of tokens in the tests (the model repeating asserts until the limit);
+    /// the tests are the distinct complete asserts written before that. Nil when they were whole.
+    public var truncatedTests: Bool?
 
     enum CodingKeys: String, CodingKey {
         case prompt, solution, test
         case entryPoint = "entry_point"
         case examplesFromTests = "examples_from_tests"
+        case truncatedTests = "truncated_tests"
     }
 }
 
@@ -111,8 +115,16 @@ public enum ProblemReplyParser {
     static let minimumAsserts = 3
 
     public static func parse(_ reply: String) -> Result<DraftProblem, ParseFailure> {
-        let blocks = CodeBlocks.blocks(in: reply)
+        var blocks = CodeBlocks.blocks(in: reply)
         guard !blocks.isEmpty else { return .failure(.noCodeBlock) }
+        var truncatedTests: Bool?
+        if let last = blocks.last, last.unterminated, !blocks.dropLast().contains(where: \.unterminated),
+            let tests = salvagedTests(last.code)
+        {
+            blocks[blocks.count - 1].code = tests
+            blocks[blocks.count - 1].unterminated = false
+            truncatedTests = true
+        }
         if blocks.contains(where: \.unterminated) { return .failure(.unclosedCodeBlock) }
         var functionSource: String?
         var testSource: String?
@@ -155,7 +167,57 @@ public enum ProblemReplyParser {
         return .success(
             DraftProblem(
                 prompt: function.prompt, solution: function.solution, test: test, entryPoint: function.name,
-                examplesFromTests: examplesFromTests))
+                examplesFromTests: examplesFromTests, truncatedTests: truncatedTests))
+    }
+
+    /// Most distinct asserts kept from a check block cut off by the token limit.
+    static let salvagedAssertLimit = 10
+
+    /// The tests of an unterminated last block that is a check function cut off mid-way — what a
+    /// model looping on asserts until the token limit leaves (a fifth of the 1.5B's first 43
+    /// answers): its first ``salvagedAssertLimit`` distinct complete one-line asserts, the cut last
+    /// line dropped. Nil when the block is not a check function, or anything but one-line asserts,
+    /// blank lines and comments follows `def check(`, or fewer than ``minimumAsserts`` remain.
+    /// The verifier then judges these tests like any others.
+    static func salvagedTests(_ code: String) -> String? {
+        var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("def check(") }) else { return nil }
+        lines.removeLast()  // cut off mid-line, or empty when the cut fell on a line break
+        var asserts: [String] = []
+        var seen = Set<String>()
+        for line in lines[(start + 1)...] {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard trimmed.hasPrefix("assert "), line.hasPrefix(" ") || line.hasPrefix("\t"),
+                balanced(Substring(trimmed))
+            else { return nil }
+            if asserts.count < salvagedAssertLimit, seen.insert(trimmed).inserted { asserts.append(line) }
+        }
+        guard asserts.count >= minimumAsserts else { return nil }
+        return (lines[...start] + asserts).joined(separator: "\n") + "\n"
+    }
+
+    /// Whether every bracket opened outside a string literal in `text` is closed and every string
+    /// literal ends (a one-line statement that is whole).
+    static func balanced(_ text: Substring) -> Bool {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}":
+                depth -= 1
+                if depth < 0 { return false }
+            default: break
+            }
+        }
+        return depth == 0 && quote == nil
     }
 
     /// Examples shown in a docstring that has none, taken from the tests.

@@ -161,6 +161,35 @@ struct ProblemGenerationTests {
         #expect(contents(parts + "/problems.jsonl") == contents(whole + "/problems.jsonl"))
     }
 
+    @Test("a resumed run checks again, without the model, answers rejected before cut-off tests were salvaged")
+    func recheck() async throws {
+        let folder = Self.seeds()
+        let out = scratchDirectory("problems-recheck")
+        let first = try await run(folder, parameters(out))
+        var items = try JSONL.readAll(GenerationItem.self, from: out + "/items.jsonl").records
+        let at = try #require(items.firstIndex { $0.draft?.entryPoint == "count_negatives" })
+        guard case .text(let whole) = Self.answers["seed_good_two"]! else { Issue.record("not text"); return }
+        let cut = try #require(whole.range(of: "    assert candidate([1, 2]) == 0"))
+        // As an older parser left it: rejected, the reply kept, no draft.
+        var older = GenerationItem(
+            index: items[at].index, id: items[at].id, seed: items[at].seed, reached: .generated, seconds: 1)
+        older.rejection = ParseFailure.unclosedCodeBlock.rawValue
+        older.reply = whole[..<cut.lowerBound] + "    assert candidate([1, 2"
+        items[at] = older
+        let encoder = JSONEncoder()
+        let lines = try items.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: out + "/items.jsonl", atomically: true, encoding: .utf8)
+
+        let idle = Self.model()
+        let again = try await run(folder, parameters(out, resume: true, limit: 0), model: idle)
+        #expect(idle.requests.isEmpty)
+        #expect(again.kept == first.kept && again.rejections == first.rejections)
+        let ledger = try JSONL.readAll(GenerationItem.self, from: out + "/items.jsonl").records
+        let rechecked = try #require(ledger.last { $0.index == older.index })
+        #expect(rechecked.rejection == nil && rechecked.draft?.truncatedTests == true)
+        #expect(rechecked.draft?.test.components(separatedBy: "assert ").count == 5)
+    }
+
     @Test("backend failures are retried by a resumed run, and a larger --count resumes a finished run")
     func retries() async throws {
         let folder = Self.seeds()

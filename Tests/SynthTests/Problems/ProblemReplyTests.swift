@@ -175,3 +175,40 @@ struct MutantTests {
         #expect(lines.count == 8 && lines.contains("line 1") && !lines.contains("line 2"))
     }
 }
+
+@Suite("Tests cut off by the token limit")
+struct TruncatedTestsTests {
+    static let function = Replies.problem(name: "sum_even").components(separatedBy: "```python\ndef check")[0]
+
+    @Test("a check block cut off while repeating asserts keeps its distinct complete asserts, at most ten")
+    func salvaged() throws {
+        var asserts = (0..<14).map { "    assert candidate([\($0), 2]) == \($0 % 2 == 0 ? $0 + 2 : 2)" }
+        asserts.insert(asserts[0], at: 3)  // a repeat
+        let reply = Self.function + "```python\ndef check(candidate):\n" + asserts.joined(separator: "\n")
+            + "\n    assert candidate([99, 1"
+        let draft = try ProblemReplyParser.parse(reply).get()
+        #expect(draft.truncatedTests == true)
+        let kept = draft.test.split(separator: "\n").filter { $0.contains("assert ") }
+        #expect(kept.count == ProblemReplyParser.salvagedAssertLimit)
+        #expect(Set(kept).count == kept.count)
+        #expect(!draft.test.contains("[99, 1"))
+        #expect(draft.test.hasPrefix("def check(candidate):\n    assert candidate([0, 2]) == 2\n"))
+        // A whole answer is not marked.
+        #expect(try ProblemReplyParser.parse(Replies.problem(name: "sum_even")).get().truncatedTests == nil)
+    }
+
+    @Test("a cut that is not in a plain list of asserts stays an unclosed code block")
+    func notSalvaged() {
+        let cutFunction = "```python\ndef f(values: list[int]) -> int:\n    \"\"\"Doc.\n"
+        #expect(ProblemReplyParser.parse(cutFunction) == .failure(.unclosedCodeBlock))
+        let loop = Self.function + "```python\ndef check(candidate):\n    assert candidate([1]) == 0\n"
+            + "    assert candidate([2]) == 2\n    for i in range(3):\n        assert candidate([i]) >= 0\n    assert cand"
+        #expect(ProblemReplyParser.parse(loop) == .failure(.unclosedCodeBlock))
+        let twoOnly = Self.function + "```python\ndef check(candidate):\n    assert candidate([1]) == 0\n"
+            + "    assert candidate([2]) == 2\n    assert candidate([3, 4]"
+        #expect(ProblemReplyParser.parse(twoOnly) == .failure(.unclosedCodeBlock))
+        let multiline = Self.function + "```python\ndef check(candidate):\n    assert candidate([1]) == 0\n"
+            + "    assert candidate([2]) == 2\n    assert candidate([4]) == 4\n    assert candidate([\n        3]) == 0\n    assert c"
+        #expect(ProblemReplyParser.parse(multiline) == .failure(.unclosedCodeBlock))
+    }
+}
