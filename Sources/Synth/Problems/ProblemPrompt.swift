@@ -200,24 +200,8 @@ public enum ProblemReplyParser {
     /// Whether every bracket opened outside a string literal in `text` is closed and every string
     /// literal ends (a one-line statement that is whole).
     static func balanced(_ text: Substring) -> Bool {
-        var depth = 0
-        var quote: Character?
-        var escaped = false
-        for character in text {
-            if let open = quote {
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
-                continue
-            }
-            switch character {
-            case "\"", "'": quote = character
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}":
-                depth -= 1
-                if depth < 0 { return false }
-            default: break
-            }
-        }
-        return depth == 0 && quote == nil
+        let scan = scanBrackets(text) { _, depth, _ in depth >= 0 }
+        return !scan.stopped && scan.depth == 0 && !scan.inString
     }
 
     /// Examples shown in a docstring that has none, taken from the tests.
@@ -281,6 +265,22 @@ public enum ProblemReplyParser {
 
     /// The index of the `)` closing the `(` that `text` starts with, skipping brackets and string literals.
     static func matchingParenthesis(_ text: Substring) -> Substring.Index? {
+        var match: Substring.Index?
+        _ = scanBrackets(text) { index, depth, character in
+            guard depth == 0 else { return true }
+            match = character == ")" ? index : nil
+            return false
+        }
+        return match
+    }
+
+    /// Walks `text` outside string literals (quotes, backslash escapes), calling `afterClosing`
+    /// with the index, the depth after it and the bracket at each closing bracket until it returns
+    /// false. Returns the final depth, whether a string literal was still open, and whether the
+    /// walk was stopped.
+    static func scanBrackets(
+        _ text: Substring, afterClosing: (Substring.Index, Int, Character) -> Bool
+    ) -> (depth: Int, inString: Bool, stopped: Bool) {
         var depth = 0
         var quote: Character?
         var escaped = false
@@ -295,11 +295,11 @@ public enum ProblemReplyParser {
             case "(", "[", "{": depth += 1
             case ")", "]", "}":
                 depth -= 1
-                if depth == 0 { return character == ")" ? index : nil }
+                if !afterClosing(index, depth, character) { return (depth, false, true) }
             default: break
             }
         }
-        return nil
+        return (depth, quote != nil, false)
     }
 
     /// The first comma outside brackets and strings (an assert's message), if any.
