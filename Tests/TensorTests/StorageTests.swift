@@ -42,5 +42,7 @@ struct StorageTests {
         let huge = try #require(cache.take(4 * page))
         cache.give(huge.pointer, length: huge.length)
         #expect(cache.cachedBytes == page)
+        cache.releaseAll()
+        #expect(cache.cachedBytes == 0 && cache.take(2 * page)?.fresh == true)
     }
 }

@@ -60,6 +60,9 @@ public enum SFTTrainer {
         progress: (Progress) -> Control = { _ in .more }
     ) throws -> TrainingResult {
         try parameters.validate()
+        // The activations' freed buffers are kept for the next step; what comes after training
+        // (evaluation in the same process) should not carry them.
+        defer { Storage.releaseCachedBuffers() }
         var session = try TrainingSession(parameters: parameters, model: model, output: output, resume: resume)
         return try session.train(progress: progress)
     }

@@ -54,6 +54,10 @@ public final class Storage: @unchecked Sendable {
         if zeroed { memset(raw, 0, bytes) }
     }
 
+    /// Gives every kept freed mapping back to the kernel (for example when training ends and
+    /// something else runs in the process); buffers in use are not touched.
+    public static func releaseCachedBuffers() { MappedBufferCache.shared.releaseAll() }
+
     /// Copies `values` into fresh storage.
     public convenience init(_ values: [Float]) {
         self.init(count: values.count)
@@ -126,6 +130,16 @@ final class MappedBufferCache: Sendable {
                 release.append((victim, oldest))
             }
             return release
+        }
+        for (address, length) in release { munmap(UnsafeMutableRawPointer(bitPattern: address), length) }
+    }
+
+    /// Unmaps every kept buffer.
+    func releaseAll() {
+        let release: [(UInt, Int)] = state.withLock { state in
+            let all = state.free.flatMap { length, addresses in addresses.map { ($0, length) } }
+            state = State()
+            return all
         }
         for (address, length) in release { munmap(UnsafeMutableRawPointer(bitPattern: address), length) }
     }
