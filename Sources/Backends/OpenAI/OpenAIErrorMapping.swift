@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ClarifyCore
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import ClarifyCore
 import Foundation
 
 /// When and how long to wait before trying a failed request again.
@@ -54,14 +55,6 @@ public struct RetryPolicy: Sendable, Hashable {
         let factor = pow(2.0, Double(min(max(0, retry), 62)))
         let seconds = min(maxDelay.seconds, baseDelay.seconds * factor)
         return .seconds(seconds)
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }
 

@@ -96,7 +96,7 @@ public struct GradingRun: Sendable {
             let clock = ContinuousClock.now
             let verdicts = await evaluator.evaluate(queries)
             let elapsed = ContinuousClock.now - clock
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.seconds
             judgedSeconds += seconds
             for (index, verdict) in zip(batch, verdicts) {
                 records[index].seconds = seconds / Double(batch.count)

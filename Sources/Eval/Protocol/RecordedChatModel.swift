@@ -58,6 +58,6 @@ struct RecordedChatModel: ChatModel {
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return elapsed.seconds
     }
 }

@@ -186,8 +186,7 @@ struct ItemWorker: Sendable {
         var item = GenerationItem(index: index, id: "\(idPrefix)/\(index)", seed: snippet, reached: .sampled, seconds: 0)
         func finish(_ item: GenerationItem) -> GenerationItem {
             var item = item
-            let elapsed = clock.now - start
-            item.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            item.seconds = (clock.now - start).seconds
             return item
         }
         let response: ChatResponse
@@ -219,8 +218,7 @@ struct ItemWorker: Sendable {
             index: earlier.index, id: earlier.id, seed: earlier.seed, reached: .generated, seconds: earlier.seconds)
         item.completionTokens = earlier.completionTokens
         item = await check(item, reply: reply, cut: true)
-        let elapsed = clock.now - start
-        item.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        item.seconds += (clock.now - start).seconds
         return item
     }
 
